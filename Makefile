@@ -1,0 +1,39 @@
+# Relais — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FLASK_APP := app
+
+.PHONY: run test install lint migrate demo worker e2e bench-quick clean
+
+$(STAMP): setup.cfg pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve the back-office on http://127.0.0.1:5000 with a worker (Ctrl-C stops everything).
+run: $(STAMP)
+	bash scripts/run.sh
+
+## The whole suite (SQLite by default; TEST_DATABASE_URL=postgresql://... for PostgreSQL).
+test: $(STAMP)
+	bash scripts/test.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+migrate: $(STAMP)
+	$(BIN)/flask db upgrade
+
+demo: $(STAMP)
+	$(BIN)/flask demo load
+
+worker: $(STAMP)
+	$(BIN)/flask worker
+
+clean:
+	rm -rf $(VENV) instance/relais.sqlite3 test-results

@@ -1,0 +1,105 @@
+"""Relais: the back-office of the City's relation usager."""
+
+import logging
+
+from flask import Flask, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import event
+
+from app.config import load_config
+from app.extensions import csrf, db, login_manager, migrate
+
+logger = logging.getLogger(__name__)
+
+PUBLIC_ENDPOINTS = {"auth.login", "static", "main.health"}
+
+
+def _sqlite_pragmas(engine) -> None:
+    """Foreign keys on, and transactions SQLAlchemy controls (so savepoints work)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.audit.views import bp as audit_bp
+    from app.auth.views import bp as auth_bp
+    from app.channels.views import bp as channels_bp
+    from app.contacts.views import bp as contacts_bp
+    from app.main.views import bp as main_bp
+    from app.reports.views import bp as reports_bp
+    from app.tickets.views import bp as tickets_bp
+
+    for bp in (main_bp, auth_bp, channels_bp, contacts_bp, tickets_bp, reports_bp, audit_bp):
+        app.register_blueprint(bp)
+
+
+def _require_sign_in():
+    """Every page but sign-in, static files and /health needs a signed-in agent."""
+    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+        return None
+    if request.endpoint is None:  # unknown URL: let the 404 handler answer, after sign-in
+        return redirect(url_for("auth.login"))
+    return login_manager.unauthorized()
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    )
+    if request.endpoint != "static":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application. `test_config` overrides configuration (tests)."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, test_config)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    with app.app_context():
+        _sqlite_pragmas(db.engine)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Connectez-vous pour accéder à cette page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from app import (
+        errors,
+        filters,
+        models,  # noqa: F401 - every model registered before anything queries
+    )
+    from app.auth import guards  # noqa: F401 - registers the user loader
+    from app.cli import init_app as init_cli
+
+    _register_blueprints(app)
+    errors.init_app(app)
+    filters.init_app(app)
+    init_cli(app)
+    app.before_request(_require_sign_in)
+    app.after_request(_security_headers)
+    return app

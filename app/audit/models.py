@@ -1,0 +1,32 @@
+"""Audit trail: who read or changed which personal data, when, from where."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.timeutil import utcnow
+from app.types import UTCDateTime
+
+
+class AuditEntry(db.Model):
+    """One audited action. Written once; the application never updates or deletes it (only the purge job)."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        Index("ix_audit_entries_at", "at"),
+        Index("ix_audit_entries_agent_at", "agent_id", "at"),
+        Index("ix_audit_entries_resident_at", "resident_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    agent_login: Mapped[str | None] = mapped_column(String(80))  # kept as typed, even for failed sign-ins
+    action: Mapped[str] = mapped_column(String(40))  # e.g. resident.view, login.failed, access.refused
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(80))
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -1,0 +1,40 @@
+"""View guards: `role_required` and the loader Flask-Login uses."""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from app.auth.models import Agent
+from app.extensions import db, login_manager
+
+
+@login_manager.user_loader
+def load_agent(user_id: str) -> Agent | None:
+    """Load the agent of a session; a stale session version (password changed, deactivated) ends it."""
+    try:
+        agent_id, version = (int(part) for part in user_id.split(":"))
+    except ValueError:
+        return None
+    agent = db.session.get(Agent, agent_id)
+    if agent is None or agent.session_version != version or not agent.active:
+        return None
+    return agent
+
+
+def role_required(*roles: str):
+    """Allow the view to agents of these roles only; others get 403 (audited by the error handler)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = roles
+        return wrapped
+
+    return decorator

@@ -1,0 +1,63 @@
+"""Sign-in and sign-out pages."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.audit.services import record
+from app.auth.forms import LoginForm
+from app.auth.services import AccountLockedError, authenticate
+from app.extensions import db
+from app.timeutil import to_paris
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            agent = authenticate(form.login.data, form.password.data)
+        except AccountLockedError as exc:
+            agent = None
+            error = (
+                "Trop de tentatives : ce compte est verrouillé jusqu'à "
+                f"{to_paris(exc.until):%H:%M}. Réessayez plus tard ou contactez un administrateur."
+            )
+            record("login.locked", agent_login=form.login.data)
+        else:
+            if agent is None:
+                error = "Identifiant ou mot de passe incorrect."
+                record("login.failed", agent_login=form.login.data)
+        if agent is not None:
+            session.clear()
+            session.permanent = True
+            login_user(agent)
+            record("login.success", agent=agent)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+        db.session.commit()
+    status = 401 if error else 200
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    record("logout")
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("Vous êtes déconnecté.", "info")
+    return redirect(url_for("auth.login"))

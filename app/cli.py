@@ -1,0 +1,24 @@
+"""Operator commands: `flask --app app <group> ...`."""
+
+import click
+
+from app.auth.cli import users
+from app.demo import demo
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="S'arrêter quand les files sont vides.")
+def worker_command(burst):
+    """Run an RQ worker (with its scheduler) for Relais's queues."""
+    from flask import current_app
+
+    from app.workers import run_worker
+
+    run_worker(current_app._get_current_object(), burst=burst)
+
+
+def init_app(app) -> None:
+    """Register every command group."""
+    app.cli.add_command(users)
+    app.cli.add_command(demo)
+    app.cli.add_command(worker_command)

@@ -1,0 +1,94 @@
+"""Configuration defaults and queue names.
+
+Nothing here reads the environment at import time: `load_config(app)` does it,
+from the application factory.
+"""
+
+import logging
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+# Queue names, shared by the code that enqueues and the worker that listens.
+QUEUE_DEFAULT = "relais-default"
+QUEUE_FACTS = "relais-facts"
+QUEUE_REPORTS = "relais-reports"
+QUEUES = (QUEUE_FACTS, QUEUE_REPORTS, QUEUE_DEFAULT)
+
+ROLES = ("counter_agent", "operator_3975", "facil_familles", "manager", "admin")
+ROLE_LABELS = {
+    "counter_agent": "Agent d'accueil en mairie",
+    "operator_3975": "Téléconseiller 3975",
+    "facil_familles": "Agent Facil'Familles",
+    "manager": "Responsable",
+    "admin": "Administrateur",
+}
+
+
+class Config:
+    """Defaults for every environment; `load_config` overrides them."""
+
+    SQLALCHEMY_DATABASE_URI = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL = "redis://127.0.0.1:6379/0"
+    SECRET_KEY = None
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+    SESSION_REFRESH_EACH_REQUEST = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(0)
+    WTF_CSRF_TIME_LIMIT = None
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    TIMEZONE = "Europe/Paris"
+    JOBS_IN_PROCESS = False  # force jobs to run in the web process (tests, no Redis)
+    JOB_TIMEOUT = 600
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    TICKETS_PER_PAGE = 50
+
+
+def _normalise_db_url(url: str) -> str:
+    """Use psycopg 3 for plain `postgres://` / `postgresql://` URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _secret_key(app) -> str:
+    """Return SECRET_KEY from the environment, or one kept under `instance/` in development."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if app.config.get("ENV_NAME") == "production":
+        raise RuntimeError(
+            "SECRET_KEY doit être défini en production (variable d'environnement SECRET_KEY)."
+        )
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(app, test_config: dict | None = None) -> None:
+    """Fill `app.config` from defaults, the environment and `test_config`."""
+    app.config.from_object(Config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    env_name = os.environ.get("RELAIS_ENV", "development")
+    app.config["ENV_NAME"] = env_name
+    default_db = "sqlite:///" + str(Path(app.instance_path) / "relais.sqlite3")
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(os.environ.get("DATABASE_URL", default_db))
+    app.config["REDIS_URL"] = os.environ.get("REDIS_URL", Config.REDIS_URL)
+    if env_name == "production":
+        app.config["SESSION_COOKIE_SECURE"] = True
+    if test_config:
+        app.config.update(test_config)
+        if "SQLALCHEMY_DATABASE_URI" in test_config:
+            app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(test_config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app)

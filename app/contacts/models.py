@@ -1,0 +1,76 @@
+"""Residents (usagers) and the history of their changes."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timeutil import utcnow
+from app.types import UTCDateTime
+
+ACCESSIBILITY_NEEDS = ("mobility", "sight", "hearing", "language", "digital")
+
+
+class Resident(db.Model):
+    """A resident's account. A merged record stays as a pointer to its survivor."""
+
+    __tablename__ = "residents"
+    __table_args__ = (
+        Index("ix_residents_phone", "phone"),
+        Index("ix_residents_phone_alt", "phone_alt"),
+        Index("ix_residents_email", "email"),
+        Index("ix_residents_family_number", "family_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    civility: Mapped[str | None] = mapped_column(String(10))
+    first_name: Mapped[str] = mapped_column(String(120), default="")
+    last_name: Mapped[str] = mapped_column(String(120), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20))  # E.164, e.g. +33612345678
+    phone_alt: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(300))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    city: Mapped[str | None] = mapped_column(String(120))
+    arrondissement: Mapped[int | None] = mapped_column(Integer)
+    account_ref: Mapped[str | None] = mapped_column(String(40), unique=True)
+    family_number: Mapped[str | None] = mapped_column(String(40))
+    preferred_language: Mapped[str] = mapped_column(String(10), default="fr")
+    needs: Mapped[list] = mapped_column(JSON, default=list)  # subset of ACCESSIBILITY_NEEDS
+    consent_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "lefevre muller marie": lower case, no accents, for search.
+    search_name: Mapped[str] = mapped_column(String(260), default="", index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    merged_into: Mapped["Resident | None"] = relationship(remote_side=[id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+    def __repr__(self) -> str:
+        return f"<Resident {self.id}>"
+
+
+class ResidentChange(db.Model):
+    """One change to a resident's record: who, when, which fields from what to what."""
+
+    __tablename__ = "resident_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    action: Mapped[str] = mapped_column(String(30))  # created, updated, merged, anonymised
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)  # {field: [old, new]}
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,72 @@
+"""`flask demo load`: reference data, demo agents and the pilot data set."""
+
+import logging
+
+import click
+from flask.cli import AppGroup
+
+from app.auth.models import Agent
+from app.auth.services import create_agent
+from app.channels.models import Site
+from app.extensions import db
+
+logger = logging.getLogger(__name__)
+
+DEMO_PASSWORD = "relais-demo-2017"
+# login, role, display name, home site code
+DEMO_AGENTS = (
+    ("guichet", "counter_agent", "Camille Guichet", "mairie-02"),
+    ("guichet12", "counter_agent", "Karim Accueil", "mairie-12"),
+    ("tel3975", "operator_3975", "Sophie Téléconseil", "plateforme-3975"),
+    ("famille", "facil_familles", "Nadia Familles", "facil-familles"),
+    ("manager", "manager", "Louis Pilotage", None),
+    ("admin", "admin", "Aline Admin", None),
+)
+
+demo = AppGroup("demo", help="Données de démonstration.")
+
+
+def load_demo_agents() -> int:
+    """Create the demo agents that do not exist yet; returns how many were created."""
+    created = 0
+    for login, role, name, site_code in DEMO_AGENTS:
+        if db.session.execute(db.select(Agent).where(Agent.login == login)).scalar_one_or_none():
+            continue
+        site_exists = site_code and db.session.execute(db.select(Site.id).where(Site.code == site_code)).first()
+        create_agent(login, role, DEMO_PASSWORD, name=name, site_code=site_code if site_exists else None)
+        created += 1
+    return created
+
+
+def database_is_empty() -> bool:
+    """True when no agent exists yet (a fresh database)."""
+    return db.session.execute(db.select(Agent.id).limit(1)).first() is None
+
+
+def load_all() -> None:
+    """Load every demo step, in order; each is idempotent."""
+    for step in DEMO_STEPS:
+        step()
+    db.session.commit()
+
+
+def _agents_step() -> None:
+    count = load_demo_agents()
+    click.echo(f"Agents de démonstration créés : {count}.")
+
+
+# The steps `demo load` runs, in order. Domains add theirs (reference data first).
+DEMO_STEPS = [_agents_step]
+
+
+@demo.command("load")
+@click.option("--if-empty", is_flag=True, help="Ne rien faire si la base contient déjà des agents.")
+def load_command(if_empty):
+    """Load reference data, demo agents and the pilot data set (idempotent)."""
+    if if_empty and not database_is_empty():
+        click.echo("Base déjà remplie : données de démonstration non rechargées.")
+        return
+    load_all()
+    click.echo(f"Identifiants de démonstration (mot de passe : {DEMO_PASSWORD}) :")
+    for login, role, _name, _site in DEMO_AGENTS:
+        click.echo(f"  {login:<10} {role}")

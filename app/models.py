@@ -1,0 +1,26 @@
+"""Every domain's models, imported so that Alembic and `db.create_all` see them all."""
+
+from app.audit.models import AuditEntry
+from app.auth.models import Agent
+from app.channels.models import Channel, Device, Procedure, Site, site_devices
+from app.contacts.models import Resident, ResidentChange
+from app.reports.models import ReportFile, ReportResult, ReportRun
+from app.tickets.models import Ticket, TicketEvent, TicketSequence
+
+__all__ = [
+    "Agent",
+    "AuditEntry",
+    "Channel",
+    "Device",
+    "Procedure",
+    "ReportFile",
+    "ReportResult",
+    "ReportRun",
+    "Resident",
+    "ResidentChange",
+    "Site",
+    "Ticket",
+    "TicketEvent",
+    "TicketSequence",
+    "site_devices",
+]

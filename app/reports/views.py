@@ -1,0 +1,5 @@
+"""Dashboards and report runs."""
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
