@@ -3,6 +3,7 @@
 import click
 
 from app.auth.cli import users
+from app.channels.cli import reference
 from app.demo import demo
 
 
@@ -21,4 +22,5 @@ def init_app(app) -> None:
     """Register every command group."""
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    app.cli.add_command(reference)
     app.cli.add_command(worker_command)

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from app.auth.models import Agent
 from app.auth.services import create_agent
 from app.channels.models import Site
+from app.channels.reference import load_reference
 from app.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -50,13 +51,18 @@ def load_all() -> None:
     db.session.commit()
 
 
+def _reference_step() -> None:
+    counts = load_reference()
+    click.echo(f"Référentiels : {sum(counts.values())} modification(s).")
+
+
 def _agents_step() -> None:
     count = load_demo_agents()
     click.echo(f"Agents de démonstration créés : {count}.")
 
 
 # The steps `demo load` runs, in order. Domains add theirs (reference data first).
-DEMO_STEPS = [_agents_step]
+DEMO_STEPS = [_reference_step, _agents_step]
 
 
 @demo.command("load")

@@ -193,3 +193,12 @@ def text_of(response) -> str:
     """The response body as text with tags removed and spaces collapsed (what a reader sees)."""
     body = response.get_data(as_text=True)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.fixture
+def reference(app):
+    """The shipped reference data (channels, sites, devices, procedures), loaded in the test's transaction."""
+    from app.channels.reference import load_reference
+
+    load_reference()
+    db.session.commit()

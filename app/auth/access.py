@@ -1,0 +1,82 @@
+"""Who may see what: the access rules of `docs/access.md`, in one place.
+
+Views call these before showing or changing a record; list queries add
+`ticket_visibility_clause`. Keep this file and `docs/access.md` in step.
+"""
+
+from sqlalchemy import false, select, true
+
+from app.channels.models import Channel
+
+TICKET_ROLES = ("counter_agent", "operator_3975", "facil_familles")  # roles that log tickets
+RESIDENT_EDITORS = ("counter_agent", "operator_3975", "facil_familles")
+RESIDENT_READERS = RESIDENT_EDITORS + ("manager", "admin")
+
+# The channel each ticket-logging role owns.
+ROLE_CHANNEL = {"operator_3975": "phone_3975", "facil_familles": "facil_familles"}
+
+
+def _channel_code(ticket) -> str | None:
+    return ticket.channel.code if ticket.channel is not None else None
+
+
+def can_view_residents(agent) -> bool:
+    """Read resident records (search, 360° view)."""
+    return agent.role in RESIDENT_READERS
+
+
+def can_edit_residents(agent) -> bool:
+    """Create, change and merge residents."""
+    return agent.role in RESIDENT_EDITORS
+
+
+def can_see_family_number(agent) -> bool:
+    """The Facil'Familles family number is shown to Facil'Familles staff, the agents who log tickets, and admins."""
+    return agent.role in RESIDENT_EDITORS + ("admin",)
+
+
+def can_edit_ticket(agent, ticket) -> bool:
+    """Change a ticket: counter agents on their own site; 3975 and Facil'Familles staff on their channel."""
+    if agent.role == "counter_agent":
+        return agent.site_id is not None and ticket.site_id == agent.site_id
+    if agent.role in ROLE_CHANNEL:
+        return _channel_code(ticket) == ROLE_CHANNEL[agent.role]
+    return False
+
+
+def can_view_ticket(agent, ticket) -> bool:
+    """Open a ticket: what one may edit, plus read-only cases (managers; other channels of a known resident)."""
+    if agent.role == "manager" or can_edit_ticket(agent, ticket):
+        return True
+    if agent.role in ROLE_CHANNEL:
+        # 3975 and Facil'Familles read other channels' tickets of the resident they serve.
+        return ticket.resident_id is not None
+    return False
+
+
+def can_see_ticket_notes(agent, ticket) -> bool:
+    """Facil'Familles staff do not see other channels' notes; everyone else who may view a ticket does."""
+    if agent.role == "facil_familles" and _channel_code(ticket) != "facil_familles":
+        return False
+    return can_view_ticket(agent, ticket)
+
+
+def can_create_ticket(agent, channel_code: str, site_id: int | None) -> bool:
+    """Log a new ticket on this channel and site."""
+    if agent.role == "counter_agent":
+        return agent.site_id is not None and site_id == agent.site_id
+    if agent.role in ROLE_CHANNEL:
+        return channel_code == ROLE_CHANNEL[agent.role]
+    return False
+
+
+def ticket_visibility_clause(agent, ticket_model):
+    """A WHERE clause restricting ticket lists to what `agent` may open from a list."""
+    if agent.role == "manager":
+        return true()
+    if agent.role == "counter_agent":
+        return ticket_model.site_id == agent.site_id if agent.site_id else false()
+    if agent.role in ROLE_CHANNEL:
+        channel_ids = select(Channel.id).where(Channel.code == ROLE_CHANNEL[agent.role]).scalar_subquery()
+        return ticket_model.channel_id == channel_ids
+    return false()

@@ -1,0 +1,105 @@
+"""The reference data every ticket points to: channels, sites, devices, the procedure catalogue.
+
+`load_reference()` creates what is missing and updates what differs; running it twice changes nothing.
+"""
+
+from datetime import date
+
+from app.channels.catalogue import PROCEDURES
+from app.channels.models import Channel, Device, Procedure, Site
+from app.extensions import db
+
+DEVICES = (
+    ("kiosk", "Borne tactile accessible PMR"),
+    ("tablet", "Tablette sur banque d'accueil"),
+    ("dual_screen", "Poste double écran, double clavier"),
+    ("none", "Aucun dispositif"),
+)
+
+PILOT_TOWN_HALLS = (2, 4, 12, 17)
+
+
+def _ordinal(n: int) -> str:
+    return "1er" if n == 1 else f"{n}e"
+
+
+def town_halls() -> list[dict]:
+    """The twenty mairies d'arrondissement."""
+    return [
+        {
+            "code": f"mairie-{n:02d}",
+            "label": f"Mairie du {_ordinal(n)} arrondissement",
+            "kind": "town_hall",
+            "arrondissement": n,
+            "postal_code": f"750{n:02d}",
+            "devices": ("kiosk", "tablet", "dual_screen", "none") if n in PILOT_TOWN_HALLS else ("none",),
+        }
+        for n in range(1, 21)
+    ]
+
+
+SITES = town_halls() + [
+    {"code": "plateforme-3975", "label": "Plateforme téléphonique 3975", "kind": "phone_platform",
+     "arrondissement": None, "postal_code": None, "devices": ("none",)},
+    {"code": "facil-familles", "label": "Facil'Familles", "kind": "family_office",
+     "arrondissement": None, "postal_code": None, "devices": ("none", "dual_screen")},
+]
+
+# code, label, order, requires_device, requires_family_number, required site code
+CHANNELS = (
+    ("counter", "Accueil en mairie", 1, True, False, None),
+    ("phone_3975", "Téléphone 3975", 2, False, False, "plateforme-3975"),
+    ("facil_familles", "Facil'Familles", 3, False, True, None),
+    ("email", "Courriel", 4, False, False, None),
+    ("web", "Formulaire web", 5, False, False, None),
+    ("mail", "Courrier postal", 6, False, False, None),
+)
+
+
+def _upsert(model, code: str, values: dict) -> tuple[object, bool]:
+    """Create the row with this code, or update its differing values; returns (row, changed)."""
+    row = db.session.execute(db.select(model).where(model.code == code)).scalar_one_or_none()
+    if row is None:
+        row = model(code=code, **values)
+        db.session.add(row)
+        return row, True
+    changed = False
+    for key, value in values.items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+            changed = True
+    return row, changed
+
+
+def load_reference() -> dict[str, int]:
+    """Create or update every channel, site, device and catalogue procedure; returns counts of changes."""
+    counts = {"devices": 0, "sites": 0, "channels": 0, "procedures": 0}
+    devices = {}
+    for code, label in DEVICES:
+        devices[code], changed = _upsert(Device, code, {"label": label})
+        counts["devices"] += changed
+    db.session.flush()
+    sites = {}
+    for spec in SITES:
+        values = {k: v for k, v in spec.items() if k not in ("code", "devices")}
+        site, changed = _upsert(Site, spec["code"], values)
+        missing = [devices[c] for c in spec["devices"] if devices[c] not in site.devices]
+        if missing:  # shipped devices are added; devices an admin added are kept
+            site.devices.extend(missing)
+            changed = True
+        sites[spec["code"]] = site
+        counts["sites"] += changed
+    db.session.flush()
+    for code, label, order, needs_device, needs_family, site_code in CHANNELS:
+        values = {"label": label, "sort_order": order, "requires_device": needs_device,
+                  "requires_family_number": needs_family,
+                  "required_site_id": sites[site_code].id if site_code else None}
+        _row, changed = _upsert(Channel, code, values)
+        counts["channels"] += changed
+    for spec in PROCEDURES:
+        values = {k: v for k, v in spec.items() if k != "code"}
+        values.setdefault("active_from", date(2016, 10, 1))
+        _row, changed = _upsert(Procedure, spec["code"], values)
+        counts["procedures"] += changed
+    db.session.flush()
+    return counts
