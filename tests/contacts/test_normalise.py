@@ -2,7 +2,13 @@
 
 import pytest
 
-from app.contacts.normalise import ContactValueError, display_phone, name_key, normalise_email, normalise_phone
+from app.contacts.normalise import (
+    ContactValueError,
+    display_phone,
+    name_key,
+    normalise_email,
+    normalise_phone,
+)
 
 
 def test_name_key_drops_case_accents_and_punctuation():
