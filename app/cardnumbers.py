@@ -5,8 +5,8 @@ A card number is 13 to 19 digits, possibly grouped by spaces or dashes, that pas
 
 import re
 
-# Digits separated by at most one space or dash; the match is then checked digit count + Luhn.
-_CANDIDATE = re.compile(r"(?<!\d)\d(?:[ \-]?\d){12,18}(?!\d)")
+# Runs of digit groups separated by a single space or dash, e.g. "4111 1111-1111 1111".
+_RUN = re.compile(r"\d+(?:[ \-]\d+)*")
 
 
 def luhn_valid(digits: str) -> bool:
@@ -23,15 +23,23 @@ def luhn_valid(digits: str) -> bool:
 
 
 def contains_card_number(text: str | None) -> bool:
-    """True when `text` holds a 13–19 digit Luhn-valid number (spaces or dashes allowed between digits)."""
+    """True when `text` holds a 13–19 digit Luhn-valid number (spaces or dashes allowed between digits).
+
+    Within a run of digit groups, every sequence of whole consecutive groups of 13 to 19 digits is
+    checked, so a card number followed by a year or preceded by a code is still found, while a 16-digit
+    number failing Luhn is not cut into a shorter one that happens to pass.
+    """
     if not text:
         return False
-    for match in _CANDIDATE.finditer(text):
-        digits = re.sub(r"\D", "", match.group())
-        # A longer run may hide a card number inside it: try every 13–19 digit window.
-        for length in range(13, min(19, len(digits)) + 1):
-            for start in range(0, len(digits) - length + 1):
-                if luhn_valid(digits[start:start + length]) and _plausible(digits[start:start + length]):
+    for match in _RUN.finditer(text):
+        groups = re.split(r"[ \-]", match.group())
+        for first in range(len(groups)):
+            digits = ""
+            for group in groups[first:]:
+                digits += group
+                if len(digits) > 19:
+                    break
+                if len(digits) >= 13 and luhn_valid(digits) and _plausible(digits):
                     return True
     return False
 
