@@ -21,6 +21,12 @@ class Resident(db.Model):
         Index("ix_residents_phone_alt", "phone_alt"),
         Index("ix_residents_email", "email"),
         Index("ix_residents_family_number", "family_number"),
+        # Exact and prefix search on the normalised name: text_pattern_ops makes LIKE 'abc%' use the
+        # btree on PostgreSQL whatever the collation (a plain index elsewhere).
+        Index("ix_residents_search_name", "search_name", postgresql_ops={"search_name": "text_pattern_ops"}),
+        # Typo-tolerant search: a trigram GIN index on PostgreSQL (pg_trgm); a plain index on SQLite.
+        Index("ix_residents_search_name_trgm", "search_name", postgresql_using="gin",
+              postgresql_ops={"search_name": "gin_trgm_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,7 +47,7 @@ class Resident(db.Model):
     needs: Mapped[list] = mapped_column(JSON, default=list)  # subset of ACCESSIBILITY_NEEDS
     consent_contact: Mapped[bool] = mapped_column(Boolean, default=False)
     # "lefevre muller marie": lower case, no accents, for search.
-    search_name: Mapped[str] = mapped_column(String(260), default="", index=True)
+    search_name: Mapped[str] = mapped_column(String(260), default="")
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,14 +1,13 @@
-"""residents search (PostgreSQL trigram and unaccent indexes)
+"""residents search (PostgreSQL trigram index, prefix index on the normalised name)
 
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-28
 
+`search_name` is already lower case and accent-free (normalised in Python with unidecode), so
+it plays the part of an unaccent index without the non-immutable `unaccent()` function.
 """
 from alembic import op
-import sqlalchemy as sa
-
-import app.types
 
 
 # revision identifiers, used by Alembic.
@@ -19,9 +18,18 @@ depends_on = None
 
 
 def upgrade():
-    # Schema changes of the contacts domain go here.
-    pass
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        # Replace the plain btree by one that serves LIKE 'prefix%' whatever the collation.
+        op.drop_index("ix_residents_search_name", table_name="residents")
+        op.create_index("ix_residents_search_name", "residents", ["search_name"],
+                        postgresql_ops={"search_name": "text_pattern_ops"})
+    op.create_index("ix_residents_search_name_trgm", "residents", ["search_name"],
+                    postgresql_using="gin", postgresql_ops={"search_name": "gin_trgm_ops"})
 
 
 def downgrade():
-    pass
+    op.drop_index("ix_residents_search_name_trgm", table_name="residents")
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_index("ix_residents_search_name", table_name="residents")
+        op.create_index("ix_residents_search_name", "residents", ["search_name"])
