@@ -87,6 +87,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    from app.auth import ratelimit
+
+    ratelimit.init_app(app)
 
     from app import (
         errors,

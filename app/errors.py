@@ -49,6 +49,15 @@ def init_app(app) -> None:
     def too_large(error):
         return _page(413, "Fichier trop volumineux", "Le fichier envoyé dépasse la taille autorisée.")
 
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        db.session.rollback()
+        if request.endpoint == "auth.login":
+            record("login.throttled", agent_login=request.form.get("login"))
+            db.session.commit()
+        return _page(429, "Trop de tentatives",
+                     "Trop de tentatives en peu de temps. Patientez une minute avant de réessayer.")
+
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()

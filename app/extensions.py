@@ -1,5 +1,7 @@
 """Unbound extension objects; `create_app` binds them."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -24,3 +26,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Storage and limits are configured by `app.auth.ratelimit.init_app` (Redis, in-memory fallback).
+limiter = Limiter(key_func=get_remote_address)

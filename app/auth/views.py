@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.audit.services import record
 from app.auth.forms import LoginForm
+from app.auth.ratelimit import limit_sign_in
 from app.auth.services import AccountLockedError, authenticate
 from app.extensions import db
 from app.timeutil import to_paris
@@ -21,6 +22,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limit_sign_in
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

@@ -1,0 +1,56 @@
+"""Rate limits on sign-in, per address and per login, counted in Redis.
+
+When Redis does not answer, Flask-Limiter falls back to counting in memory (per
+process) and tries Redis again later: the application never fails because of it.
+"""
+
+import logging
+
+from flask import current_app, request
+from flask_limiter.util import get_remote_address
+
+from app.extensions import limiter
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    # A whole town hall may share one address: the per-address limit is the looser one.
+    "LOGIN_RATE_LIMIT_PER_ADDRESS": "30 per minute;300 per hour",
+    "LOGIN_RATE_LIMIT_PER_LOGIN": "10 per minute;60 per hour",
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_KEY_PREFIX": "relais-ratelimit",
+    "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+}
+
+
+def login_key() -> str:
+    """The login typed in the sign-in form, lower-cased (the key of the per-login limit)."""
+    return "login:" + (request.form.get("login") or "").strip().lower()[:80]
+
+
+def _per_address() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"]
+
+
+def _per_login() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT_PER_LOGIN"]
+
+
+def limit_sign_in(view):
+    """Decorate the sign-in view: POSTs are limited per address and per login."""
+    view = limiter.limit(_per_login, key_func=login_key, methods=["POST"], scope="login-per-login")(view)
+    return limiter.limit(_per_address, key_func=get_remote_address, methods=["POST"],
+                         scope="login-per-address")(view)
+
+
+def init_app(app) -> None:
+    """Configure the limiter: storage on REDIS_URL unless RATELIMIT_STORAGE_URI says otherwise."""
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    limiter.init_app(app)
+    # The limiter object is shared: a new app starts on its configured storage, not a fallback
+    # an earlier app switched to.
+    limiter._storage_dead = False
