@@ -95,6 +95,8 @@ class TicketEvent(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     kind: Mapped[str] = mapped_column(String(30))  # created, updated, status, transferred, imported, merged
     changes: Mapped[dict] = mapped_column(JSON, default=dict)  # {field: [old, new]}
+    # The ticket's version after this change: "what changed since version N" for optimistic locking.
+    ticket_version: Mapped[int | None] = mapped_column(Integer)
 
     agent: Mapped[Agent | None] = relationship()
 

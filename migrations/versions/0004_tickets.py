@@ -19,9 +19,11 @@ depends_on = None
 
 
 def upgrade():
-    # Schema changes of the tickets domain go here.
-    pass
+    # Each history entry records the ticket version it produced (what changed since version N).
+    with op.batch_alter_table('ticket_events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('ticket_version', sa.Integer(), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('ticket_events', schema=None) as batch_op:
+        batch_op.drop_column('ticket_version')

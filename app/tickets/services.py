@@ -1,0 +1,172 @@
+"""Ticket use cases: log, update (optimistic locking). Status changes and transfers: `workflow.py`.
+
+Services add and flush, never commit. Every rule is checked by `save_checks` (one place), every change
+becomes a TicketEvent.
+"""
+
+import logging
+
+from sqlalchemy import update
+
+from app.auth.models import Agent
+from app.channels.models import Channel, Device, Procedure, Site
+from app.contacts.models import Resident
+from app.extensions import db
+from app.tickets.checks import FIELD_LABELS, TEXT_LIMITS, TicketError, ticket_problems, ticket_values
+from app.tickets.history import diff, fields_changed_since, record_event, snapshot
+from app.tickets.models import Ticket
+from app.tickets.references import next_reference
+from app.timeutil import as_utc, to_paris, utcnow
+
+logger = logging.getLogger(__name__)
+
+# What `log_ticket` accepts; `update_ticket` accepts EDITABLE (channel, site and status move by
+# transfer and status change).
+CREATABLE = ("resident_id", "anonymous", "channel_id", "site_id", "device_id", "procedure_id", "agent_id",
+             "opened_at", "closed_at", "status", "outcome", "mode", "digital_choice", "requested_procedure_id",
+             "requested_service_text", "payment_assisted", "protocol_confirmed", "family_number", "notes",
+             "external_ref", "transferred_from_id")
+EDITABLE = ("resident_id", "anonymous", "device_id", "procedure_id", "closed_at", "outcome", "mode",
+            "digital_choice", "requested_procedure_id", "requested_service_text", "payment_assisted",
+            "protocol_confirmed", "family_number", "notes")
+CLOSED_STATUSES = ("resolved", "closed", "transferred")
+
+
+class StaleTicketError(Exception):
+    """Someone saved the ticket since the agent opened it; `conflicts` lists what changed.
+
+    Each conflict is (field, label, their value, your value), values as shown to people.
+    """
+
+    def __init__(self, ticket: Ticket, conflicts: list[tuple[str, str, str, str]]):
+        super().__init__("Ce ticket a été modifié par quelqu'un d'autre depuis que vous l'avez ouvert.")
+        self.ticket = ticket
+        self.conflicts = conflicts
+        self.current_version = ticket.version
+
+
+def _clean(values: dict, allowed: tuple[str, ...]) -> dict:
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValueError(f"fields not accepted here: {sorted(unknown)}")
+    cleaned = {}
+    for key, value in values.items():
+        if key in TEXT_LIMITS or key == "family_number":
+            value = (value or "").strip() or None
+        cleaned[key] = value
+    return cleaned
+
+
+def save_checks(ticket: Ticket, agent) -> None:
+    """The one place every ticket write goes through before its flush: rules, protocol, closing time."""
+    if not ticket.payment_assisted:
+        ticket.protocol_confirmed = False
+    if ticket.protocol_confirmed and ticket.protocol_confirmed_by_id is None:
+        ticket.protocol_confirmed_by_id = agent.id if agent is not None else ticket.agent_id
+    if not ticket.protocol_confirmed:
+        ticket.protocol_confirmed_by_id = None
+    if ticket.anonymous is None:
+        ticket.anonymous = False
+    problems = ticket_problems(ticket_values(ticket))
+    if problems:
+        raise TicketError(problems)
+
+
+def touch_resident(resident_id: int | None, at) -> None:
+    """Set the resident's last contact time (never moves it backwards; no version bump on the record)."""
+    if resident_id is None:
+        return
+    at = as_utc(at)
+    db.session.execute(update(Resident).where(
+        Resident.id == resident_id, (Resident.last_contact_at.is_(None)) | (Resident.last_contact_at < at)
+    ).values(last_contact_at=at).execution_options(synchronize_session=False))
+    resident = db.session.identity_map.get(db.session.identity_key(Resident, resident_id))
+    if resident is not None:
+        db.session.expire(resident, ["last_contact_at"])
+
+
+def log_ticket(values: dict, agent: Agent | None) -> Ticket:
+    """Create a ticket from attribute values (ids for relations); raises TicketError naming each bad field.
+
+    Defaults: agent = the caller, opened now, status `open`; a resolved or closed ticket gets its
+    closing time. The reference is allocated atomically for the Paris year of `opened_at`.
+    """
+    cleaned = _clean(values, CREATABLE)
+    cleaned.setdefault("agent_id", agent.id if agent is not None else None)
+    cleaned.setdefault("status", "open")
+    cleaned["opened_at"] = cleaned.get("opened_at") or utcnow()
+    if cleaned["status"] in CLOSED_STATUSES and not cleaned.get("closed_at"):
+        cleaned["closed_at"] = max(utcnow(), as_utc(cleaned["opened_at"]))
+    ticket = Ticket(**cleaned)
+    save_checks(ticket, agent)
+    ticket.reference = next_reference(to_paris(ticket.opened_at).year)
+    ticket.updated_at = utcnow()
+    db.session.add(ticket)
+    db.session.flush()
+    record_event(ticket, agent, "created", diff({}, snapshot(ticket)))
+    touch_resident(ticket.resident_id, ticket.opened_at)
+    return ticket
+
+
+def display_value(field: str, value) -> str:
+    """A field value as an agent reads it (labels for codes and relations)."""
+    from app.tickets.checks import DIGITAL_CHOICE_LABELS, MODE_LABELS, OUTCOME_LABELS, STATUS_LABELS
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    models = {"channel_id": Channel, "site_id": Site, "device_id": Device, "procedure_id": Procedure,
+              "requested_procedure_id": Procedure}
+    if field in models:
+        row = db.session.get(models[field], value)
+        return row.label if row else str(value)
+    if field in ("agent_id", "protocol_confirmed_by_id"):
+        row = db.session.get(Agent, value)
+        return row.name if row else str(value)
+    if field == "resident_id":
+        row = db.session.get(Resident, value)
+        return f"{row.full_name} (n° {row.id})" if row else str(value)
+    labels = {"status": STATUS_LABELS, "outcome": OUTCOME_LABELS, "mode": MODE_LABELS,
+              "digital_choice": DIGITAL_CHOICE_LABELS}.get(field)
+    if labels:
+        return labels.get(value, value)
+    if hasattr(value, "hour"):
+        return to_paris(value).strftime("%d/%m/%Y %H:%M")
+    return str(value)
+
+
+def conflicts_since(ticket: Ticket, expected_version: int, values: dict) -> list[tuple[str, str, str, str]]:
+    """(field, label, their value, your value) for every field others changed since `expected_version`."""
+    conflicts = []
+    for field in fields_changed_since(ticket.id, expected_version):
+        mine = values.get(field, getattr(ticket, field))
+        conflicts.append((field, FIELD_LABELS.get(field, field), display_value(field, getattr(ticket, field)),
+                          display_value(field, mine)))
+    return conflicts
+
+
+def update_ticket(ticket: Ticket, values: dict, agent: Agent | None, expected_version: int) -> Ticket:
+    """Change editable fields of a ticket the agent saw at `expected_version`.
+
+    Raises StaleTicketError (with what changed since, their value and yours) when the ticket moved on,
+    TicketError when a rule is broken. No event is written when nothing changed.
+    """
+    cleaned = _clean(values, EDITABLE)
+    if expected_version != ticket.version:
+        raise StaleTicketError(ticket, conflicts_since(ticket, expected_version, cleaned))
+    before = snapshot(ticket)
+    for field, value in cleaned.items():
+        setattr(ticket, field, value)
+    if ticket.protocol_confirmed and not before["protocol_confirmed"]:
+        ticket.protocol_confirmed_by_id = agent.id if agent is not None else None
+    save_checks(ticket, agent)
+    changes = diff(before, snapshot(ticket))
+    if not changes:
+        return ticket
+    ticket.updated_at = utcnow()
+    db.session.flush()
+    record_event(ticket, agent, "updated", changes)
+    if "resident_id" in changes:
+        touch_resident(ticket.resident_id, ticket.opened_at)
+    return ticket
