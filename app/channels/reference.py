@@ -1,10 +1,14 @@
 """The reference data every ticket points to: channels, sites, devices, the procedure catalogue.
 
-`load_reference()` creates what is missing and updates what differs; running it twice changes nothing.
+`load_reference()` creates what is missing and leaves existing rows as they are, so that an admin's later
+edits (labels, channel rules, a site's devices, a procedure's dates) survive every deploy and `demo load`.
+`load_reference(overwrite=True)` puts the shipped values back on the shipped rows (an admin's own rows, and
+every row's active flag, are never touched). Either way, running it twice changes nothing.
 """
 
 from datetime import date
 
+from app.audit.services import record
 from app.channels.catalogue import PROCEDURES
 from app.channels.models import Channel, Device, Procedure, Site
 from app.extensions import db
@@ -56,14 +60,16 @@ CHANNELS = (
 )
 
 
-def _upsert(model, code: str, values: dict) -> tuple[object, bool]:
-    """Create the row with this code, or update its differing values; returns (row, changed)."""
+def _upsert(model, code: str, values: dict, overwrite: bool) -> tuple[object, bool]:
+    """Create the row with this code, or (with `overwrite`) update its differing values; returns (row, changed)."""
     row = db.session.execute(db.select(model).where(model.code == code)).scalar_one_or_none()
     if row is None:
         row = model(code=code, **values)
         db.session.add(row)
         return row, True
     changed = False
+    if not overwrite:
+        return row, changed
     for key, value in values.items():
         if getattr(row, key) != value:
             setattr(row, key, value)
@@ -71,20 +77,23 @@ def _upsert(model, code: str, values: dict) -> tuple[object, bool]:
     return row, changed
 
 
-def load_reference() -> dict[str, int]:
-    """Create or update every channel, site, device and catalogue procedure; returns counts of changes."""
+def load_reference(overwrite: bool = False) -> dict[str, int]:
+    """Create the missing channels, sites, devices and procedures; returns counts of rows created or changed.
+
+    With `overwrite`, shipped rows get their shipped values back and sites get back their shipped devices.
+    """
     counts = {"devices": 0, "sites": 0, "channels": 0, "procedures": 0}
     devices = {}
     for code, label in DEVICES:
-        devices[code], changed = _upsert(Device, code, {"label": label})
+        devices[code], changed = _upsert(Device, code, {"label": label}, overwrite)
         counts["devices"] += changed
     db.session.flush()
     sites = {}
     for spec in SITES:
         values = {k: v for k, v in spec.items() if k not in ("code", "devices")}
-        site, changed = _upsert(Site, spec["code"], values)
+        site, changed = _upsert(Site, spec["code"], values, overwrite)
         missing = [devices[c] for c in spec["devices"] if devices[c] not in site.devices]
-        if missing:  # shipped devices are added; devices an admin added are kept
+        if missing and (changed or overwrite):  # shipped devices are added; devices an admin added are kept
             site.devices.extend(missing)
             changed = True
         sites[spec["code"]] = site
@@ -94,12 +103,15 @@ def load_reference() -> dict[str, int]:
         values = {"label": label, "sort_order": order, "requires_device": needs_device,
                   "requires_family_number": needs_family,
                   "required_site_id": sites[site_code].id if site_code else None}
-        _row, changed = _upsert(Channel, code, values)
+        _row, changed = _upsert(Channel, code, values, overwrite)
         counts["channels"] += changed
     for spec in PROCEDURES:
         values = {k: v for k, v in spec.items() if k != "code"}
         values.setdefault("active_from", date(2016, 10, 1))
-        _row, changed = _upsert(Procedure, spec["code"], values)
+        _row, changed = _upsert(Procedure, spec["code"], values, overwrite)
         counts["procedures"] += changed
     db.session.flush()
+    if any(counts.values()):
+        record("reference.change", object_type="reference", object_id="load",
+               detail={"operation": "overwrite" if overwrite else "load", "counts": counts})
     return counts
