@@ -1,7 +1,18 @@
 """Resident use cases: create, match. Every change is kept in `resident_changes`."""
 
+from datetime import date
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.cardnumbers import CARD_NUMBER_MESSAGE, contains_card_number
 from app.contacts.models import ACCESSIBILITY_NEEDS, Resident, ResidentChange
-from app.contacts.normalise import ContactValueError, name_key, normalise_email, normalise_phone
+from app.contacts.normalise import (
+    ContactValueError,
+    looks_like_phone,
+    name_key,
+    normalise_email,
+    normalise_phone,
+)
 from app.extensions import db
 
 ResidentError = ContactValueError  # a rule about residents was broken; `.field` names the field
@@ -23,6 +34,8 @@ def clean_resident_values(values: dict) -> dict:
             value = (cleaned[field] or "").strip() or None
             if value and len(value) > limit:
                 raise ResidentError(field, f"{FIELD_LABELS[field]} : {limit} caractères au plus.")
+            if contains_card_number(value):
+                raise ResidentError(field, CARD_NUMBER_MESSAGE)
             cleaned[field] = value
     for field in ("phone", "phone_alt"):
         if field in cleaned:
@@ -34,12 +47,22 @@ def clean_resident_values(values: dict) -> dict:
         if unknown:
             raise ResidentError("needs", f"Besoin d'accessibilité inconnu : {', '.join(sorted(unknown))}.")
         cleaned["needs"] = sorted(cleaned["needs"] or [])
-    postal = cleaned.get("postal_code")
-    if postal and postal.startswith("750") and len(postal) == 5 and postal[3:].isdigit():
-        arrondissement = int(postal[3:])
-        if 1 <= arrondissement <= 20:
-            cleaned.setdefault("arrondissement", arrondissement)
+    if "postal_code" in cleaned and "arrondissement" not in values:
+        cleaned["arrondissement"] = paris_arrondissement(cleaned["postal_code"])
+    if cleaned.get("birth_date") and not (date(1900, 1, 1) <= cleaned["birth_date"] <= date.today()):
+        raise ResidentError("birth_date", "Date de naissance : une date entre 1900 et aujourd'hui.")
     return cleaned
+
+
+def paris_arrondissement(postal_code: str | None) -> int | None:
+    """75012 -> 12 (75116 -> 16); None outside Paris."""
+    if postal_code and len(postal_code) == 5 and postal_code.isdigit() and postal_code.startswith("75"):
+        number = int(postal_code[2:])
+        if number == 116:
+            return 16
+        if 1 <= number <= 20:
+            return number
+    return None
 
 
 def record_change(resident: Resident, agent, action: str, changes: dict, note: str | None = None) -> None:
@@ -64,7 +87,7 @@ def create_resident(values: dict, agent=None) -> Resident:
     db.session.add(resident)
     db.session.flush()
     record_change(resident, agent, "created",
-                  {k: [None, v] for k, v in cleaned.items() if v not in (None, "", [], False)})
+                  {k: [None, _jsonable(v)] for k, v in cleaned.items() if v not in (None, "", [], False)})
     return resident
 
 
@@ -90,3 +113,91 @@ def match_resident(account_ref: str | None = None, email: str | None = None,
         if found:
             return found
     return None
+
+
+EDITABLE_FIELDS = ("civility", "first_name", "last_name", "birth_date", "email", "phone", "phone_alt", "address",
+                   "postal_code", "city", "account_ref", "family_number", "preferred_language", "needs",
+                   "consent_contact")
+CONTACT_FIELDS = ("phone", "phone_alt", "email", "account_ref", "family_number", "address")
+
+
+class StaleResidentError(Exception):
+    """Someone else saved the resident since the form was opened; `changes` lists what they changed."""
+
+    def __init__(self, resident: Resident, changes: list[ResidentChange]):
+        super().__init__(f"resident {resident.id} changed meanwhile")
+        self.resident = resident
+        self.changes = changes
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def update_resident(resident: Resident, values: dict, agent, expected_version: int | None = None,
+                    seen_change_id: int = 0) -> dict:
+    """Change the resident's fields; returns {field: [old, new]} of what changed (recorded in the history).
+
+    With `expected_version`, a resident saved by someone else since is refused with StaleResidentError,
+    listing the changes made after `seen_change_id`.
+    """
+    if expected_version is not None and resident.version != expected_version:
+        raise StaleResidentError(resident, _changes_after(resident, seen_change_id))
+    cleaned = clean_resident_values({k: v for k, v in values.items() if k in EDITABLE_FIELDS})
+    if "arrondissement" in cleaned or "postal_code" in cleaned:
+        cleaned["arrondissement"] = paris_arrondissement(cleaned.get("postal_code", resident.postal_code))
+    ref = cleaned.get("account_ref")
+    if ref and ref != resident.account_ref and db.session.execute(
+            db.select(Resident.id).where(Resident.account_ref == ref, Resident.id != resident.id)).first():
+        raise ResidentError("account_ref", f"La référence compte parisien {ref} appartient déjà à un usager.")
+    changes = {}
+    for field, new in cleaned.items():
+        old = getattr(resident, field)
+        if (old or None) != (new or None) and not (field == "consent_contact" and bool(old) == bool(new)):
+            changes[field] = [_jsonable(old), _jsonable(new)]
+            setattr(resident, field, new)
+    if not (resident.last_name or resident.first_name):
+        raise ResidentError("last_name", "Indiquez au moins le nom ou le prénom.")
+    if not changes:
+        return changes
+    resident.search_name = name_key(resident.last_name, resident.first_name)
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise StaleResidentError(resident, _changes_after(resident, seen_change_id)) from exc
+    record_change(resident, agent, "updated", changes)
+    return changes
+
+
+def _changes_after(resident: Resident, seen_change_id: int) -> list[ResidentChange]:
+    stmt = (db.select(ResidentChange).where(ResidentChange.resident_id == resident.id,
+                                            ResidentChange.id > seen_change_id).order_by(ResidentChange.id))
+    return list(db.session.execute(stmt).scalars())
+
+
+def quick_create_resident(name: str | None = None, contact: str | None = None, agent=None, **values) -> Resident:
+    """Create a resident from a name and one contact detail (phone, email or compte parisien reference).
+
+    `name` is "Last First" as typed (the first word is taken as the last name) unless `last_name`/`first_name`
+    are given; `contact` is recognised as an email (with @), a phone number, or else a reference.
+    Raises ResidentError naming the field ("name", "contact" or a resident field).
+    """
+    if name is not None and not (values.get("last_name") or values.get("first_name")):
+        words = name.split()
+        if not words:
+            raise ResidentError("name", "Indiquez le nom de l'usager.")
+        values["last_name"], values["first_name"] = words[0], " ".join(words[1:])
+    if contact is not None and contact.strip():
+        contact = contact.strip()
+        field = "email" if "@" in contact else "phone" if looks_like_phone(contact) else "account_ref"
+        values.setdefault(field, contact)
+    if not any(values.get(f) for f in CONTACT_FIELDS):
+        raise ResidentError("contact", "Indiquez au moins un moyen de contact : téléphone, e-mail ou référence.")
+    try:
+        return create_resident(values, agent)
+    except ResidentError as exc:
+        if contact is not None and exc.field in ("email", "phone", "account_ref"):
+            raise ResidentError("contact", exc.message) from exc
+        if name is not None and exc.field in ("last_name", "first_name"):
+            raise ResidentError("name", exc.message) from exc
+        raise

@@ -1,5 +1,100 @@
-"""Residents: search, record, duplicates, merge, 360° view."""
+"""Residents: search (plain form and live), the 360° view. Create, edit, merge: `edit_views.py`."""
 
-from flask import Blueprint
+from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 
-bp = Blueprint("contacts", __name__, url_prefix="/contacts")
+from app.audit.services import record
+from app.auth.access import can_see_family_number, can_see_ticket_notes, can_view_ticket
+from app.contacts import edit_views  # noqa: F401 - registers the create, edit and merge routes
+from app.contacts.blueprint import bp, readers_only, ticket_url
+from app.contacts.forms import NEED_LABELS, QuickCreateForm, SearchForm
+from app.contacts.models import Resident
+from app.contacts.normalise import display_phone, looks_like_phone
+from app.contacts.queries import (
+    SearchQueryError,
+    get_live_resident,
+    resident_history,
+    resident_tickets,
+    search_residents,
+)
+from app.extensions import db
+from app.main.views import add_home_action
+
+__all__ = ["bp"]
+LIVE_LIMIT = 8
+STATUS_LABELS = {"open": "Ouvert", "in_progress": "En cours", "waiting_resident": "En attente de l'usager",
+                 "resolved": "Résolu", "closed": "Clos", "transferred": "Transféré"}
+
+add_home_action(("counter_agent", "operator_3975", "facil_familles"), "Rechercher un usager", "contacts.index",
+                "Retrouver un usager par nom, téléphone, e-mail ou référence, ou le créer.")
+
+
+def _quick_form_for(q: str) -> QuickCreateForm:
+    """A quick-create form prefilled with what was searched (a name, or a contact detail)."""
+    form = QuickCreateForm(formdata=None)
+    if "@" in q or looks_like_phone(q):
+        form.contact.data = q
+    else:
+        words = q.split()
+        form.last_name.data = words[0] if words else ""
+        form.first_name.data = " ".join(words[1:])
+    return form
+
+
+@bp.route("/")
+@readers_only
+def index():
+    return render_template("contacts/search.html", form=SearchForm(formdata=None), results=None,
+                           quick=QuickCreateForm(formdata=None))
+
+
+@bp.route("/search", methods=["POST"])
+@readers_only
+def search():
+    """The plain search form: POST only, so the searched text stays out of URLs and access logs."""
+    form, results = SearchForm(), None
+    if form.validate_on_submit():
+        try:
+            results = search_residents(form.q.data)
+        except SearchQueryError as exc:
+            form.q.errors.append(exc.message)
+    return render_template("contacts/search.html", form=form, results=results,
+                           quick=_quick_form_for(form.q.data or ""))
+
+
+@bp.route("/search/live", methods=["POST"])
+@readers_only
+def search_live():
+    """Results as the agent types (JSON), for static/js/search.js."""
+    q = ((request.get_json(silent=True) or {}).get("q") if request.is_json else request.form.get("q")) or ""
+    try:
+        results = search_residents(str(q), limit=LIVE_LIMIT)
+    except SearchQueryError as exc:
+        return jsonify(results=[], message=exc.message)
+    return jsonify(results=[_summary(r) for r in results],
+                   message="" if results else "Aucun usager trouvé.")
+
+
+def _summary(resident: Resident) -> dict:
+    details = [display_phone(resident.phone), resident.email or "",
+               resident.birth_date.strftime("%d/%m/%Y") if resident.birth_date else "", resident.postal_code or ""]
+    return {"id": resident.id, "name": f"{resident.last_name.upper()} {resident.first_name}".strip(),
+            "detail": " · ".join(d for d in details if d), "url": url_for("contacts.show", resident_id=resident.id)}
+
+
+@bp.route("/<int:resident_id>")
+@readers_only
+def show(resident_id: int):
+    """The 360° view; every view is audited. A merged record leads to its survivor."""
+    resident = db.session.get(Resident, resident_id) or abort(404)
+    if resident.merged_into_id is not None:
+        return redirect(url_for("contacts.show", resident_id=get_live_resident(resident.id).id))
+    record("resident.view", object_type="resident", object_id=resident.id, resident_id=resident.id)
+    db.session.commit()
+    timeline = [{"ticket": t, "url": ticket_url(t) if can_view_ticket(current_user, t) else None,
+                 "notes": t.notes if can_see_ticket_notes(current_user, t) else None}
+                for t in resident_tickets(resident.id)]
+    return render_template("contacts/show.html", resident=resident, timeline=timeline,
+                           history=resident_history(resident.id), need_labels=NEED_LABELS,
+                           status_labels=STATUS_LABELS, show_family=can_see_family_number(current_user),
+                           display_phone=display_phone)

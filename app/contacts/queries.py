@@ -1,0 +1,172 @@
+"""Finding residents: the search box, live records behind merge pointers, tickets of a resident.
+
+Search is tiered so that it stays fast on millions of rows (PostgreSQL):
+1. identifiers (phone in any format, email, compte parisien reference, family number): exact, indexed;
+2. names: the normalised name starting with what was typed, read in index order (LIMIT, no sort);
+3. names, typo-tolerant: pg_trgm word similarity (GIN index), only to fill what tier 2 left.
+On SQLite, tier 3 ranks a bounded set of candidates in Python with the same trigram measure.
+"""
+
+from sqlalchemy import case, func, literal_column, or_, text
+
+from app.contacts.models import Resident, ResidentChange
+from app.contacts.normalise import (
+    ContactValueError,
+    looks_like_phone,
+    name_key,
+    normalise_email,
+    normalise_phone,
+)
+from app.contacts.similarity import similarity, word_similarity
+from app.extensions import db
+from app.tickets.models import Ticket
+
+MIN_NAME_CHARS = 3
+WORD_SIMILARITY_THRESHOLD = 0.5  # "lefebvre" against "lefevre marie" scores 0.55
+FUZZY_CANDIDATES = 2000  # rows the typo-tolerant tier may rank, at most (bounds a very common name)
+OPEN_STATUSES = ("open", "in_progress", "waiting_resident")
+
+
+class SearchQueryError(ValueError):
+    """The searched text cannot be searched (too short); `message` says why, in French."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def live_clause():
+    """Residents that are neither merged into another nor anonymised."""
+    return Resident.merged_into_id.is_(None) & Resident.anonymised_at.is_(None)
+
+
+def get_live_resident(resident_id: int) -> Resident | None:
+    """The resident with this id, following merge pointers to the survivor; None when unknown."""
+    resident = db.session.get(Resident, resident_id)
+    seen = set()
+    while resident is not None and resident.merged_into_id is not None and resident.id not in seen:
+        seen.add(resident.id)
+        resident = db.session.get(Resident, resident.merged_into_id)
+    return resident
+
+
+def _is_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _identifier_matches(q: str, limit: int) -> list[Resident]:
+    """Exact matches on email, phone, compte parisien reference or family number."""
+    raw = q.strip()
+    conditions = [Resident.account_ref.in_({raw, raw.upper()}), Resident.family_number == raw]
+    if "@" in raw:
+        try:
+            conditions.append(Resident.email == normalise_email(raw))
+        except ContactValueError:
+            conditions.append(Resident.email == raw.lower())
+    if looks_like_phone(raw):
+        try:
+            number = normalise_phone(raw)
+        except ContactValueError:
+            number = None
+        if number:
+            conditions += [Resident.phone == number, Resident.phone_alt == number]
+    # One indexed lookup per condition (a UNION keeps each on its own index). Merged records count:
+    # their identifiers lead to the survivor.
+    not_anonymised = Resident.anonymised_at.is_(None)
+    ids = db.union(*(db.select(Resident.id).where(not_anonymised, c) for c in conditions)).subquery()
+    stmt = (db.select(Resident).where(Resident.id.in_(db.select(ids.c.id)))
+            .order_by(Resident.search_name, Resident.id).limit(limit))
+    found: dict[int, Resident] = {}
+    for resident in db.session.execute(stmt).scalars():
+        live = get_live_resident(resident.id) if resident.merged_into_id else resident
+        if live is not None and live.anonymised_at is None:
+            found.setdefault(live.id, live)
+    return list(found.values())
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _prefix_matches(key: str, limit: int) -> list[Resident]:
+    """Names starting with the key, in name order; on PostgreSQL read in text_pattern_ops index order."""
+    stmt = db.select(Resident).where(live_clause(), Resident.search_name.like(_escape_like(key) + "%", escape="\\"))
+    if _is_postgresql():
+        stmt = stmt.order_by(literal_column("residents.search_name USING ~<~"), Resident.id)
+    else:
+        stmt = stmt.order_by(Resident.search_name, Resident.id)
+    return list(db.session.execute(stmt.limit(limit)).scalars())
+
+
+def _fuzzy_matches_postgresql(key: str, limit: int, exclude: set[int]) -> list[Resident]:
+    db.session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"),
+                       {"t": str(WORD_SIMILARITY_THRESHOLD)})
+    candidates = (db.select(Resident.id).where(live_clause(), Resident.search_name.op("%>")(key))
+                  .limit(FUZZY_CANDIDATES).subquery())
+    word_score = func.word_similarity(key, Resident.search_name)
+    stmt = (db.select(Resident).where(Resident.id.in_(db.select(candidates.c.id)))
+            .order_by(word_score.desc(), func.similarity(key, Resident.search_name).desc(),
+                      Resident.search_name, Resident.id)
+            .limit(limit + len(exclude)))
+    return [r for r in db.session.execute(stmt).scalars() if r.id not in exclude][:limit]
+
+
+def _fuzzy_matches_sqlite(key: str, limit: int, exclude: set[int]) -> list[Resident]:
+    """Candidates sharing a word's first two letters or a trigram, ranked in Python."""
+    patterns = set()
+    for word in key.split():
+        patterns |= {f"{word[:2]}%", f"% {word[:2]}%"}
+        patterns |= {f"%{word[i:i + 3]}%" for i in range(max(len(word) - 2, 0))}
+    stmt = (db.select(Resident).where(live_clause(), or_(*(Resident.search_name.like(p) for p in patterns)))
+            .limit(FUZZY_CANDIDATES))
+    scored = []
+    for resident in db.session.execute(stmt).scalars():
+        if resident.id in exclude:
+            continue
+        score = word_similarity(key, resident.search_name)
+        if score >= WORD_SIMILARITY_THRESHOLD:
+            scored.append((-score, -similarity(key, resident.search_name), resident.search_name, resident.id,
+                           resident))
+    scored.sort(key=lambda row: row[:4])
+    return [row[-1] for row in scored[:limit]]
+
+
+def search_residents(q: str, limit: int = 20) -> list[Resident]:
+    """Live residents matching what was typed, best match first.
+
+    Raises SearchQueryError when the text is too short to search a name.
+    """
+    raw = (q or "").strip()[:200]
+    found = _identifier_matches(raw, limit) if raw else []
+    if found or "@" in raw or (looks_like_phone(raw) and not any(c.isalpha() for c in raw)):
+        return found
+    key = name_key(raw)
+    if len(key.replace(" ", "")) < MIN_NAME_CHARS:
+        raise SearchQueryError(f"Saisissez au moins {MIN_NAME_CHARS} caractères pour chercher un nom "
+                               "(ou un téléphone, un e-mail, une référence).")
+    found = _prefix_matches(key, limit)
+    if len(found) < limit:
+        fuzzy = _fuzzy_matches_postgresql if _is_postgresql() else _fuzzy_matches_sqlite
+        found += fuzzy(key, limit - len(found), {r.id for r in found})
+    return found
+
+
+def resident_tickets(resident_id: int) -> list:
+    """Every ticket of the resident, all channels: open ones first, then newest first."""
+    is_open = case((Ticket.status.in_(OPEN_STATUSES), 0), else_=1)
+    stmt = (db.select(Ticket).where(Ticket.resident_id == resident_id)
+            .order_by(is_open, Ticket.opened_at.desc(), Ticket.id.desc()))
+    return list(db.session.execute(stmt).scalars())
+
+
+def latest_change_id(resident_id: int) -> int:
+    """The id of the resident's latest history entry (0 when none): what an edit form has seen."""
+    stmt = db.select(func.max(ResidentChange.id)).where(ResidentChange.resident_id == resident_id)
+    return db.session.execute(stmt).scalar() or 0
+
+
+def resident_history(resident_id: int, after_id: int = 0) -> list:
+    """The resident's change history, newest first (only entries after `after_id` when given)."""
+    stmt = (db.select(ResidentChange).where(ResidentChange.resident_id == resident_id, ResidentChange.id > after_id)
+            .order_by(ResidentChange.id.desc()))
+    return list(db.session.execute(stmt).scalars())
