@@ -38,11 +38,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.channels.views import bp as channels_bp
     from app.contacts.views import bp as contacts_bp
+    from app.auth.admin import bp as agents_admin_bp
     from app.main.views import bp as main_bp
+    from app.privacy.views import bp as privacy_bp
     from app.reports.views import bp as reports_bp
     from app.tickets.views import bp as tickets_bp
 
-    for bp in (main_bp, auth_bp, channels_bp, contacts_bp, tickets_bp, reports_bp, audit_bp):
+    for bp in (main_bp, auth_bp, channels_bp, contacts_bp, tickets_bp, reports_bp, audit_bp, privacy_bp,
+               agents_admin_bp):
         app.register_blueprint(bp)
 
 

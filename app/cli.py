@@ -5,6 +5,7 @@ import click
 from app.auth.cli import users
 from app.channels.cli import reference
 from app.demo import demo
+from app.privacy.cli import privacy
 
 
 @click.command("worker")
@@ -24,3 +25,4 @@ def init_app(app) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(reference)
     app.cli.add_command(worker_command)
+    app.cli.add_command(privacy)

@@ -4,6 +4,7 @@ from app.audit.models import AuditEntry
 from app.auth.models import Agent
 from app.channels.models import Channel, Device, Procedure, Site, site_devices
 from app.contacts.models import Resident, ResidentChange
+from app.privacy.models import Setting
 from app.reports.models import ReportFile, ReportResult, ReportRun
 from app.tickets.models import Ticket, TicketEvent, TicketSequence
 
@@ -18,6 +19,7 @@ __all__ = [
     "ReportRun",
     "Resident",
     "ResidentChange",
+    "Setting",
     "Site",
     "Ticket",
     "TicketEvent",

@@ -6,7 +6,7 @@ scheduler can enqueue it without importing it at start-up.
 
 from dataclasses import dataclass
 
-from app.config import QUEUE_DEFAULT
+from app.config import QUEUE_DEFAULT, QUEUE_FACTS, QUEUE_REPORTS
 
 
 @dataclass(frozen=True)
@@ -22,3 +22,19 @@ class PeriodicJob:
 
 
 PERIODIC_JOBS: list[PeriodicJob] = []
+
+# Security domain: purge of the audit trail and retention of personal data, nightly.
+PERIODIC_JOBS += [
+    PeriodicJob(name="audit-purge", func="app.audit.tasks.purge_audit_entries", cron="15 3 * * *"),
+    PeriodicJob(name="privacy-retention", func="app.privacy.tasks.apply_retention_job", cron="45 3 * * *",
+                timeout=3600),
+]
+
+# Reports domain: daily facts kept current, runs of dead workers reaped, the Monday programme dashboard.
+PERIODIC_JOBS += [
+    PeriodicJob(name="facts-refresh", func="app.reports.facts.refresh.refresh_facts_job", queue=QUEUE_FACTS,
+                interval=30, timeout=1800),
+    PeriodicJob(name="report-reaper", func="app.reports.reaper.reap_stuck_runs_job", interval=60, timeout=120),
+    PeriodicJob(name="programme-dashboard", func="app.reports.tasks.request_programme_dashboard",
+                queue=QUEUE_REPORTS, cron="0 6 * * 1", timeout=300),
+]

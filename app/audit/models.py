@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -30,3 +30,17 @@ class AuditEntry(db.Model):
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
     ip: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class AuditEntryImmutableError(RuntimeError):
+    """Raised when code tries to change or delete an audit entry through the ORM."""
+
+
+@event.listens_for(AuditEntry, "before_update")
+def _refuse_update(_mapper, _connection, target):
+    raise AuditEntryImmutableError(f"Audit entry {target.id} cannot be changed.")
+
+
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_delete(_mapper, _connection, target):
+    raise AuditEntryImmutableError(f"Audit entry {target.id} cannot be deleted (only the purge job removes entries).")

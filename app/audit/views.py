@@ -1,5 +1,32 @@
-"""The audit trail, for admins."""
+"""The audit trail, for admins: search by agent, resident and period. Nothing here changes an entry."""
 
-from flask import Blueprint
+from flask import Blueprint, render_template, request
+
+from app.audit.forms import AuditSearchForm
+from app.audit.labels import action_label
+from app.audit.queries import AuditFilters, agent_names, search_audit_entries
+from app.audit.services import record
+from app.auth.guards import role_required
+from app.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@role_required("admin")
+def index():
+    """Search form and one page of entries (searches are posted: no personal data in the URL)."""
+    form = AuditSearchForm()
+    filters, page = AuditFilters(), 1
+    if request.method == "POST" and form.validate():
+        filters = AuditFilters(agent=form.agent.data, resident=form.resident.data, action=form.action.data or None,
+                               start=form.start.data, end=form.end.data)
+        page = form.page.data or 1
+        record("audit.search", object_type="audit",
+               detail={k: str(v) for k, v in vars(filters).items() if v} | {"page": page})
+        db.session.commit()
+    pagination = search_audit_entries(filters, page=page)
+    names = agent_names(entry.agent_id for entry in pagination.items)
+    status = 400 if form.errors else 200
+    return render_template("audit/index.html", form=form, pagination=pagination, names=names,
+                           action_label=action_label), status

@@ -80,3 +80,31 @@ def ticket_visibility_clause(agent, ticket_model):
         channel_ids = select(Channel.id).where(Channel.code == ROLE_CHANNEL[agent.role]).scalar_subquery()
         return ticket_model.channel_id == channel_ids
     return false()
+
+
+REPORT_READERS = ("manager", "admin")
+
+
+def can_view_reports(agent) -> bool:
+    """Dashboards, report runs and exports: managers and admins."""
+    return agent.role in REPORT_READERS
+
+
+def can_manage_reference(agent) -> bool:
+    """Channels, sites, devices and the procedure catalogue: admins."""
+    return agent.role == "admin"
+
+
+def can_manage_agents(agent) -> bool:
+    """Create agents, change their role or site, (de)activate them, reset passwords: admins."""
+    return agent.role == "admin"
+
+
+def can_read_audit(agent) -> bool:
+    """Search the audit trail (nobody changes or deletes an entry): admins."""
+    return agent.role == "admin"
+
+
+def can_manage_privacy(agent) -> bool:
+    """Right-of-access exports, anonymisation, retention settings and runs: admins."""
+    return agent.role == "admin"

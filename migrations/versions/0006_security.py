@@ -19,9 +19,15 @@ depends_on = None
 
 
 def upgrade():
-    # Schema changes of the security domain go here.
-    pass
+    op.create_table('settings',
+    sa.Column('key', sa.String(length=60), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.Column('updated_at', app.types.UTCDateTime(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['agents.id'], name=op.f('fk_settings_updated_by_id_agents')),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_settings'))
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table('settings')

@@ -1,0 +1,84 @@
+"""Agent management by admins: change name, role and site; reactivate. Every change is audited."""
+
+from app.audit.services import record
+from app.auth.models import Agent
+from app.auth.services import AgentError, create_agent, deactivate_agent, set_password
+from app.channels.models import Site
+from app.config import ROLES
+from app.extensions import db
+
+# Roles whose agents work from a home site (tickets are scoped by it).
+ROLES_WITH_SITE = ("counter_agent",)
+
+
+def _site(site_id: int | None) -> Site | None:
+    if site_id is None:
+        return None
+    site = db.session.get(Site, site_id)
+    if site is None:
+        raise AgentError("Site inconnu.")
+    return site
+
+
+def _check_site(role: str, site: Site | None) -> None:
+    if role in ROLES_WITH_SITE and site is None:
+        raise AgentError("Un agent d'accueil doit être rattaché à une mairie.")
+
+
+def admin_create_agent(login: str, name: str, role: str, site_id: int | None, password: str, by) -> Agent:
+    """Create an agent (audited). Raises AgentError with a message for the form."""
+    site = _site(site_id)
+    _check_site(role, site)
+    agent = create_agent(login, role, password, name=name, site_code=site.code if site else None)
+    record("agent.create", agent=by, object_type="agent", object_id=agent.id,
+           detail={"login": agent.login, "role": role, "site": site.code if site else None})
+    return agent
+
+
+def update_agent(agent: Agent, name: str, role: str, site_id: int | None, by) -> dict:
+    """Change an agent's name, role and site (audited); a new role or site ends their open sessions.
+
+    Returns the changes {field: [old, new]}. An admin cannot take away their own admin role.
+    """
+    if role not in ROLES:
+        raise AgentError("Rôle inconnu.")
+    if agent.id == by.id and role != "admin":
+        raise AgentError("Vous ne pouvez pas retirer votre propre rôle d'administrateur.")
+    site = _site(site_id)
+    _check_site(role, site)
+    changes = {}
+    for field, old, new in (("name", agent.name, name.strip()), ("role", agent.role, role),
+                            ("site", agent.site.code if agent.site else None, site.code if site else None)):
+        if old != new:
+            changes[field] = [old, new]
+    if not changes:
+        return changes
+    agent.name, agent.role, agent.site = name.strip(), role, site
+    if "role" in changes or "site" in changes:
+        agent.session_version += 1  # what they may see changed: sign in again
+    record("agent.update", agent=by, object_type="agent", object_id=agent.id, detail=changes)
+    db.session.flush()
+    return changes
+
+
+def set_agent_active(agent: Agent, active: bool, by) -> None:
+    """Deactivate (sessions end at once) or reactivate an agent (audited). An admin cannot deactivate themself."""
+    if agent.id == by.id and not active:
+        raise AgentError("Vous ne pouvez pas désactiver votre propre compte.")
+    if active == agent.active:
+        return
+    if active:
+        agent.active = True
+        agent.failed_logins = 0
+        agent.locked_until = None
+    else:
+        deactivate_agent(agent)
+    record("agent.reactivate" if active else "agent.deactivate", agent=by, object_type="agent", object_id=agent.id)
+    db.session.flush()
+
+
+def reset_agent_password(agent: Agent, password: str, by) -> None:
+    """Set a new password (sessions end, account unlocked); audited without the password."""
+    set_password(agent, password)
+    record("agent.password_reset", agent=by, object_type="agent", object_id=agent.id)
+    db.session.flush()

@@ -1,0 +1,1 @@
+"""Privacy rights: right of access, anonymisation, retention settings and job."""

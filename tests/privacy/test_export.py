@@ -1,0 +1,63 @@
+"""Right of access: everything held about a resident, as JSON and as a page, for admins only."""
+
+import html
+import json
+
+import pytest
+
+from app.audit.models import AuditEntry
+from app.audit.services import record
+from app.extensions import db
+from tests.conftest import text_of as _text_of
+from tests.security.factories import make_resident, make_ticket
+
+
+def text_of(response) -> str:
+    """What a reader sees, entities decoded."""
+    return html.unescape(_text_of(response))
+
+
+@pytest.fixture
+def resident(reference, make_agent):
+    resident = make_resident()
+    make_ticket(resident, notes="A demandé une aide pour la carte Navigo")
+    record("resident.view", agent=make_agent("counter_agent", site_code="mairie-02"), object_type="resident",
+           object_id=resident.id, resident_id=resident.id)
+    db.session.commit()
+    return resident
+
+
+def test_json_export_holds_identity_contacts_history_tickets_and_audit(resident, client_as):
+    response = client_as("admin").get(f"/privacy/residents/{resident.id}/export.json")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    data = json.loads(response.get_data(as_text=True))
+    assert data["resident"]["last_name"] == "Lefèvre"
+    assert data["contact"]["email"] == "marie.lefevre@example.org"
+    assert data["changes"][0]["action"] == "created"
+    assert data["tickets"][0]["notes"] == "A demandé une aide pour la carte Navigo"
+    assert data["tickets"][0]["events"][0]["kind"] == "created"
+    assert [a["action"] for a in data["audit"]][:1] == ["resident.view"]
+
+
+def test_readable_page_shows_the_same_and_the_export_is_audited(resident, client_as):
+    client = client_as("admin")
+    response = client.get(f"/privacy/residents/{resident.id}")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Lefèvre" in page and "carte Navigo" in page and "Consultation d'un usager" in page
+    entry = db.session.execute(db.select(AuditEntry).where(AuditEntry.action == "resident.export")).scalar_one()
+    assert entry.resident_id == resident.id and entry.agent_id == client.agent.id
+
+
+@pytest.mark.parametrize("role", ["counter_agent", "operator_3975", "facil_familles", "manager"])
+def test_only_admins_export(resident, client_as, role):
+    assert client_as(role).get(f"/privacy/residents/{resident.id}/export.json").status_code == 403
+
+
+def test_lookup_is_posted_and_finds_by_name_email_phone_and_number(resident, client_as):
+    client = client_as("admin")
+    for query in ("lefevre", "marie.lefevre@example.org", "06 12 34 56 78", str(resident.id)):
+        response = client.post("/privacy/", data={"q": query})
+        assert f"n° {resident.id}" in text_of(response), query
+    assert "Saisissez" in text_of(client.post("/privacy/", data={"q": ""}))
