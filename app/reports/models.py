@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Agent
 from app.extensions import db
+from app.reports.facts import models as fact_models  # noqa: F401 - the fact tables belong to this domain
 from app.timeutil import utcnow
 from app.types import UTCDateTime
 

@@ -1,0 +1,5 @@
+"""Daily fact tables: small per-Paris-day aggregates of tickets that every report reads.
+
+`rebuild_facts(start_day, end_day)` recomputes a period (idempotent); `refresh_facts()` keeps
+the facts current by following `Ticket.updated_at` with a watermark.
+"""

@@ -1,0 +1,87 @@
+"""Read-side queries: sums over the daily fact tables, filtered by period, sites and channels.
+
+Reports never read the tickets table: a year of facts is a few hundred thousand rows at most,
+summed by the database into a few thousand.
+"""
+
+import pandas as pd
+from sqlalchemy import Table, func, select
+
+from app.channels.models import Channel, Device, Procedure, Site
+from app.extensions import db
+from app.reports.facts.models import fact_handling, fact_procedures
+from app.reports.params import ReportError, ReportParams
+
+
+def resolve_filters(params: ReportParams) -> tuple[list[int], list[int]]:
+    """Site and channel ids of the parameters' codes; an unknown code is a `ReportError` naming it."""
+    site_ids = _ids(Site, params.sites, "site")
+    channel_ids = _ids(Channel, params.channels, "canal")
+    return site_ids, channel_ids
+
+
+def _ids(model, codes, label: str) -> list[int]:
+    if not codes:
+        return []
+    found = dict(db.session.execute(select(model.code, model.id).where(model.code.in_(codes))).all())
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ReportError(f"{label.capitalize()} inconnu : {', '.join(unknown)}.")
+    return [found[c] for c in codes]
+
+
+def _filtered(query, table: Table, params: ReportParams):
+    site_ids, channel_ids = resolve_filters(params)
+    query = query.where(table.c.day.between(params.start, params.end))
+    if site_ids:
+        query = query.where(table.c.site_id.in_(site_ids))
+    if channel_ids:
+        query = query.where(table.c.channel_id.in_(channel_ids))
+    return query
+
+
+def _frame(query) -> pd.DataFrame:
+    result = db.session.execute(query)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def sum_facts(table: Table, dims: list[str], measures: list[str], params: ReportParams) -> pd.DataFrame:
+    """Sum `measures` of `table` grouped by `dims` over the period and filters."""
+    keys = [table.c[d] for d in dims]
+    query = select(*keys, *(func.sum(table.c[m]).label(m) for m in measures)).group_by(*keys)
+    frame = _frame(_filtered(query, table, params))
+    for m in measures:
+        frame[m] = pd.to_numeric(frame[m]).fillna(0).astype("int64") if len(frame) else frame[m]
+    return frame
+
+
+def sum_procedures_by_owner(dims: list[str], params: ReportParams) -> pd.DataFrame:
+    """Tickets grouped by `dims` and the owner of their procedure (city, state, or None without one)."""
+    t = fact_procedures
+    keys = [t.c[d] for d in dims]
+    query = (select(*keys, Procedure.owner.label("owner"), func.sum(t.c.tickets).label("tickets"))
+             .select_from(t.outerjoin(Procedure, Procedure.id == t.c.procedure_id))
+             .group_by(*keys, Procedure.owner))
+    frame = _frame(_filtered(query, t, params))
+    frame["tickets"] = pd.to_numeric(frame["tickets"]).astype("int64") if len(frame) else frame["tickets"]
+    return frame
+
+
+def handling_histogram(dims: list[str], params: ReportParams) -> pd.DataFrame:
+    """Closed tickets per handling-time bucket, grouped by `dims`."""
+    return sum_facts(fact_handling, dims + ["bucket"], ["tickets"], params)
+
+
+def labels(model) -> dict[int, tuple[str, str]]:
+    """{id: (code, label)} of a reference table (sites, channels, devices, procedures)."""
+    return {row.id: (row.code, row.label) for row in db.session.execute(select(model.id, model.code, model.label))}
+
+
+def procedure_catalogue() -> pd.DataFrame:
+    """Every procedure: id, code, label, owner, availability, payment."""
+    query = select(Procedure.id.label("procedure_id"), Procedure.code, Procedure.label, Procedure.owner,
+                   Procedure.availability, Procedure.involves_payment)
+    return _frame(query)
+
+
+REFERENCE_MODELS = {"site": Site, "channel": Channel, "device": Device, "procedure": Procedure}

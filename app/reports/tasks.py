@@ -1,0 +1,128 @@
+"""RQ jobs of the reports domain: compute a run, reap runs whose worker died, the Monday dashboard.
+
+Jobs take ids and return ids; results live in the database. A run's results, charts and files
+are written in ONE commit at the end, so a worker killed mid-job leaves no half-written result.
+"""
+
+import logging
+from datetime import date
+
+from rq import get_current_job
+from sqlalchemy.exc import OperationalError
+
+from app.extensions import db
+from app.reports.charts import chart_svg
+from app.reports.exports import build_csv, build_xlsx, export_filename
+from app.reports.models import ReportFile, ReportResult, ReportRun
+from app.reports.params import ReportError, ReportParams
+from app.reports.registry import REPORTS, compute_report
+from app.reports.tables import serialise_tables
+from app.timeutil import paris_day, utcnow
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_MESSAGE = "La base de données ne répond pas ; nouvel essai automatique."
+INTERNAL_MESSAGE = ("Le calcul du rapport « {title} » a échoué à cause d'une erreur interne "
+                    "(run n° {run_id}). Relancez la demande ; si l'erreur persiste, prévenez l'administrateur.")
+
+
+def _start(run: ReportRun) -> None:
+    run.status, run.started_at, run.finished_at, run.progress, run.error = "running", utcnow(), None, 0, None
+    job = get_current_job()
+    if job is not None:
+        run.job_id = job.id
+    db.session.commit()
+
+
+def _set_progress(run_id: int, percent: int) -> None:
+    db.session.execute(db.update(ReportRun).where(ReportRun.id == run_id).values(progress=percent))
+    db.session.commit()
+
+
+def compute_results(run: ReportRun, on_progress=None) -> tuple[list[ReportResult], list[ReportFile]]:
+    """Compute every report the run asks for: result rows (tables + chart) and export files, not yet added."""
+    params = ReportParams.from_dict(run.params)
+    names = run.params.get("reports") or list(REPORTS)
+    computed, results = [], []
+    for index, name in enumerate(names, start=1):
+        report = REPORTS[name]
+        try:
+            output = compute_report(name, params)
+        except ReportError:
+            raise
+        except OperationalError:
+            raise
+        except Exception as exc:
+            raise ReportError(INTERNAL_MESSAGE.format(title=report.title, run_id=run.id)) from exc
+        computed.append((report, output))
+        results.append(ReportResult(report=name, title=report.title,
+                                    data={"summary": output["summary"], "tables": serialise_tables(output["tables"])},
+                                    chart_svg=chart_svg(name, report.title, output)))
+        if on_progress:
+            on_progress(int(90 * index / len(names)))
+    stem = export_filename(run)
+    files = [ReportFile(format="csv", filename=f"{stem}.csv", content=build_csv(computed, params)),
+             ReportFile(format="xlsx", filename=f"{stem}.xlsx", content=build_xlsx(computed, params))]
+    return results, files
+
+
+def compute_run(run_id: int) -> int:
+    """RQ job: compute run `run_id` and store its results; returns the run id.
+
+    A failure marks the run `failed` with a French message a manager can read and re-raises;
+    a database outage (OperationalError) is left to RQ's retry while retries remain.
+    """
+    run = db.session.get(ReportRun, run_id)
+    if run is None:
+        logger.warning("Run %s introuvable : rien à calculer", run_id)
+        return run_id
+    if run.status == "finished":
+        return run_id
+    _start(run)
+    try:
+        results, files = compute_results(run, on_progress=lambda p: _set_progress(run_id, p))
+        run = db.session.get(ReportRun, run_id)
+        run.results.clear()
+        db.session.execute(db.delete(ReportFile).where(ReportFile.run_id == run_id))
+        run.results.extend(results)
+        for f in files:
+            f.run_id = run_id
+            db.session.add(f)
+        run.status, run.progress, run.finished_at, run.error = "finished", 100, utcnow(), None
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+        _record_failure(run_id, TRANSIENT_MESSAGE, transient=True)
+        raise
+    except Exception as exc:
+        db.session.rollback()
+        message = str(exc) if isinstance(exc, ReportError) else INTERNAL_MESSAGE.format(title=run.name, run_id=run_id)
+        logger.exception("Run %s en échec", run_id)
+        _record_failure(run_id, message, transient=False)
+        raise
+    return run_id
+
+
+def _record_failure(run_id: int, message: str, transient: bool) -> None:
+    """Mark the run failed (or queued for a retry when the cause is transient and retries remain)."""
+    job = get_current_job()
+    retrying = transient and job is not None and bool(job.retries_left)
+    if not transient and job is not None:
+        job.retries_left = None  # a bug or a bad parameter: retrying would fail the same way
+    try:
+        values = {"status": "queued" if retrying else "failed", "error": message,
+                  "finished_at": None if retrying else utcnow()}
+        db.session.execute(db.update(ReportRun).where(ReportRun.id == run_id).values(**values))
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+        logger.warning("Run %s : état d'échec non enregistré (base indisponible) ; le ramasseur s'en chargera", run_id)
+
+
+def request_programme_dashboard() -> int:
+    """RQ job (Mondays 06:00): the programme dashboard, every report over the current year; returns the run id."""
+    from app.reports.services import request_run
+
+    today = paris_day(utcnow())
+    run = request_run(None, ReportParams(date(today.year, 1, 1), today), scheduled=True)
+    return run.id
