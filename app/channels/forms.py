@@ -6,6 +6,7 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,6 +20,11 @@ from app.channels.labels import AVAILABILITY_LABELS, OWNER_LABELS, SITE_KIND_LAB
 from app.channels.services import CODE_PATTERN, CODE_RULE
 
 REQUIRED = "Ce champ est obligatoire."
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _code_field(limit: int) -> StringField:
@@ -60,7 +66,7 @@ class ChannelForm(ReferenceForm):
 class SiteForm(ReferenceForm):
     code = _code_field(40)
     label = _label_field(200)
-    kind = SelectField("Type de site", choices=list(SITE_KIND_LABELS.items()))
+    kind = SelectField("Type de site", choices=choices(SITE_KIND_LABELS.items()))
     arrondissement = IntegerField("Arrondissement", validators=[
         Optional(), NumberRange(1, 20, message="Un nombre de 1 à 20.")])
     postal_code = StringField("Code postal", validators=[
@@ -78,11 +84,11 @@ class DeviceForm(ReferenceForm):
 class ProcedureForm(ReferenceForm):
     code = _code_field(60)
     label = _label_field(250)
-    owner = SelectField("Porteur", choices=list(OWNER_LABELS.items()),
+    owner = SelectField("Porteur", choices=choices(OWNER_LABELS.items()),
                         validators=[DataRequired(REQUIRED)])
     domain = StringField("Domaine", description="Par exemple : famille, mobilité, état civil, stationnement.",
                          validators=[DataRequired(REQUIRED), Length(max=60, message="60 caractères au plus.")])
-    availability = SelectField("Disponibilité en ligne", choices=list(AVAILABILITY_LABELS.items()),
+    availability = SelectField("Disponibilité en ligne", choices=choices(AVAILABILITY_LABELS.items()),
                                validators=[DataRequired(REQUIRED)])
     involves_payment = BooleanField("La démarche comporte un paiement")
     online_url = URLField("Adresse du service en ligne", validators=[
@@ -105,10 +111,10 @@ class ProcedureFilterForm(FlaskForm):
         csrf = False
 
     q = StringField("Rechercher (code, libellé, domaine)", validators=[Optional(), Length(max=100)])
-    status = SelectField("État", choices=[("", "Toutes"), ("active", "Actives"), ("inactive", "Désactivées")],
+    status = SelectField("État", choices=choices([("", "Toutes"), ("active", "Actives"), ("inactive", "Désactivées")]),
                          validators=[Optional()])
-    owner = SelectField("Porteur", choices=[("", "Tous")] + list(OWNER_LABELS.items()), validators=[Optional()])
-    availability = SelectField("Disponibilité", choices=[("", "Toutes")] + list(AVAILABILITY_LABELS.items()),
+    owner = SelectField("Porteur", choices=choices([("", "Tous"), *OWNER_LABELS.items()]), validators=[Optional()])
+    availability = SelectField("Disponibilité", choices=choices([("", "Toutes"), *AVAILABILITY_LABELS.items()]),
                                validators=[Optional()])
 
 

@@ -14,6 +14,7 @@ from app.channels.forms import (
     ProcedureFilterForm,
     ProcedureForm,
     SiteForm,
+    choices,
 )
 from app.channels.labels import AVAILABILITY_LABELS, OWNER_LABELS, SITE_KIND_LABELS
 from app.channels.models import Channel, Device, Procedure, Site
@@ -102,7 +103,7 @@ def set_active(kind, row_id, action):
 @bp.route("/channels/")
 @role_required("admin")
 def list_channels():
-    return render_template("channels/channels.html", rows=queries.list_channels(), toggle=ActivationForm())
+    return render_template("channels/channels.html", rows=queries.list_channels())
 
 
 @bp.route("/channels/new", methods=["GET", "POST"])
@@ -111,8 +112,8 @@ def list_channels():
 def edit_channel(channel_id=None):
     channel = db.get_or_404(Channel, channel_id) if channel_id else None
     form = _form(ChannelForm, channel)
-    form.required_site_id.choices = [(0, "Aucun")] + [(s.id, s.label) for s in queries.list_active_sites(
-        include_id=channel.required_site_id if channel else None)]
+    sites = queries.list_active_sites(include_id=channel.required_site_id if channel else None)
+    form.required_site_id.choices = choices([(0, "Aucun"), *((s.id, s.label) for s in sites)])
     if request.method == "GET" and channel is not None:
         form.required_site_id.data = channel.required_site_id or 0
 
@@ -130,7 +131,7 @@ def edit_channel(channel_id=None):
 @bp.route("/sites/")
 @role_required("admin")
 def list_sites():
-    return render_template("channels/sites.html", rows=queries.list_sites(), toggle=ActivationForm())
+    return render_template("channels/sites.html", rows=queries.list_sites())
 
 
 @bp.route("/sites/new", methods=["GET", "POST"])
@@ -141,7 +142,7 @@ def edit_site(site_id=None):
     form = _form(SiteForm, site)
     linked = {d.id for d in site.devices} if site else set()
     offered = [d for d in queries.list_devices() if d.active or d.id in linked]
-    form.device_ids.choices = [(d.id, d.label + ("" if d.active else " (désactivé)")) for d in offered]
+    form.device_ids.choices = choices((d.id, d.label + ("" if d.active else " (désactivé)")) for d in offered)
     if request.method == "GET":
         form.device_ids.data = sorted(linked)
 
@@ -159,7 +160,7 @@ def edit_site(site_id=None):
 @bp.route("/devices/")
 @role_required("admin")
 def list_devices():
-    return render_template("channels/devices.html", rows=queries.list_devices(), toggle=ActivationForm())
+    return render_template("channels/devices.html", rows=queries.list_devices())
 
 
 @bp.route("/devices/new", methods=["GET", "POST"])
@@ -185,7 +186,7 @@ def list_procedures():
     filters.validate()
     rows = queries.list_procedures(search=filters.q.data, status=filters.status.data or None,
                                    owner=filters.owner.data or None, availability=filters.availability.data or None)
-    return render_template("channels/procedures.html", rows=rows, filters=filters, toggle=ActivationForm(),
+    return render_template("channels/procedures.html", rows=rows, filters=filters,
                            today=paris_day(utcnow()))
 
 

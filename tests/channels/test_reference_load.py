@@ -42,3 +42,33 @@ def test_shipped_values_follow_the_source(reference):
     assert {d.code for d in mairie2.devices} == {"kiosk", "tablet", "dual_screen", "none"}
     phone = db.session.execute(db.select(Channel).where(Channel.code == "phone_3975")).scalar_one()
     assert phone.required_site.code == "plateforme-3975"
+
+
+def test_load_keeps_an_admins_later_edits(runner):
+    runner.invoke(args=["reference", "load"])
+    email = db.session.execute(db.select(Channel).where(Channel.code == "email")).scalar_one()
+    mairie5 = db.session.execute(db.select(Site).where(Site.code == "mairie-05")).scalar_one()
+    kiosk = db.session.execute(db.select(Device).where(Device.code == "kiosk")).scalar_one()
+    mairie2 = db.session.execute(db.select(Site).where(Site.code == "mairie-02")).scalar_one()
+    email.label, email.requires_device = "Courriel (boîte générique)", True
+    mairie5.devices.append(kiosk)
+    mairie2.devices.remove(kiosk)
+    db.session.commit()
+    result = runner.invoke(args=["reference", "load"])
+    assert "(0 modification(s)" in result.output
+    db.session.expire_all()
+    assert (email.label, email.requires_device) == ("Courriel (boîte générique)", True)
+    assert "kiosk" in {d.code for d in mairie5.devices} and "kiosk" not in {d.code for d in mairie2.devices}
+
+
+def test_load_overwrite_restores_shipped_values_but_not_the_active_flag(runner):
+    runner.invoke(args=["reference", "load"])
+    critair = db.session.execute(db.select(Procedure).where(Procedure.code == "critair")).scalar_one()
+    critair.label, critair.active = "Crit'Air modifié", False
+    db.session.commit()
+    result = runner.invoke(args=["reference", "load", "--overwrite"])
+    assert "procedures : 1" in result.output
+    db.session.expire_all()
+    assert (critair.label, critair.active) == ("Vignette Crit'Air (certificat qualité de l'air)", False)
+    again = runner.invoke(args=["reference", "load", "--overwrite"])
+    assert "(0 modification(s)" in again.output
