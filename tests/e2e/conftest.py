@@ -167,15 +167,17 @@ def _wait_for_health(proc: subprocess.Popen, log: Path, timeout: float = 30.0) -
     raise RuntimeError(f"the server did not answer /health within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
 
 
-def _stop(proc: subprocess.Popen | None) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
+def _stop(*procs: subprocess.Popen | None) -> None:
+    """SIGTERM every process first, then wait for each (the worker's warm shutdown runs meanwhile)."""
+    running = [p for p in procs if p is not None and p.poll() is None]
+    for proc in running:
+        proc.send_signal(signal.SIGTERM)
+    for proc in running:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
 
 
 @pytest.fixture(scope="session")
@@ -222,8 +224,7 @@ def server(chromium_path, tmp_path_factory):
         _wait_for_health(server_proc, log_dir / "server.log")
         yield Server(BASE_URL, worker_wanted, log_dir, database_url)
     finally:
-        _stop(worker_proc)
-        _stop(server_proc)
+        _stop(worker_proc, server_proc)
         server_log.close()
         worker_log.close()
 

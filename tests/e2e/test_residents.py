@@ -1,0 +1,159 @@
+"""Residents in the browser: live search by phone, the 360° view, a likely duplicate found and merged (flow 4)."""
+
+import random
+import re
+import uuid
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import has_horizontal_scroll, save_screenshot
+
+TABLET = {"width": 768, "height": 1024}
+KIOSK = {"width": 1080, "height": 1920}
+
+
+def unique_name(prefix: str) -> str:
+    """A last name no other test (or earlier run on this database) uses."""
+    return f"{prefix}{uuid.uuid4().hex[:6].upper()}"
+
+
+def random_mobile() -> tuple[str, str]:
+    """A French mobile number, as typed at the counter ("06 12 34 56 78") and in international form."""
+    digits = f"{random.randint(0, 99_999_999):08d}"
+    national = "06 " + " ".join(digits[i:i + 2] for i in range(0, 8, 2))
+    international = "+33 6 " + " ".join(digits[i:i + 2] for i in range(0, 8, 2))
+    return national, international
+
+
+def create_resident(page, last_name: str, first_name: str, phone: str = "", birth_date: str = "",
+                    postal_code: str = "") -> int:
+    """Fill the full record form and create the resident (confirming past a duplicate warning only if asked
+    by the caller); returns the new record's number."""
+    page.goto("/contacts/new")
+    page.get_by_label("Nom", exact=True).fill(last_name)
+    page.get_by_label("Prénom", exact=True).fill(first_name)
+    if phone:
+        page.get_by_label("Téléphone", exact=True).fill(phone)
+    if birth_date:
+        page.get_by_label("Date de naissance").fill(birth_date)
+    if postal_code:
+        page.get_by_label("Code postal").fill(postal_code)
+    page.get_by_role("button", name="Créer l'usager").click()
+    return resident_id_of(page)
+
+
+def resident_id_of(page) -> int:
+    """The record number of the resident page being shown."""
+    expect(page).to_have_url(re.compile(r"/contacts/\d+$"))
+    return int(re.search(r"/contacts/(\d+)$", page.url).group(1))
+
+
+def test_live_search_finds_a_resident_by_phone_typed_in_another_format(page_as, check_axe):
+    page = page_as("guichet")
+    last_name = unique_name("Martin")
+    national, international = random_mobile()
+    resident_id = create_resident(page, last_name, "Lucie", phone=national, birth_date="1984-03-09",
+                                  postal_code="75012")
+    expect(page.get_by_role("status")).to_contain_text("créé")
+
+    page.goto("/contacts/")
+    search = page.get_by_role("combobox", name="Rechercher un usager")
+    search.press_sequentially(international, delay=20)
+    option = page.get_by_role("option", name=re.compile(last_name.upper()))
+    expect(option).to_be_visible()
+    expect(option).to_contain_text(national)
+    expect(search).to_have_attribute("aria-expanded", "true")
+    check_axe(page, "recherche-resultats-en-direct")
+
+    # Keyboard: arrow down to the result, Enter opens the record.
+    search.press("ArrowDown")
+    expect(option).to_have_attribute("aria-selected", "true")
+    search.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/contacts/{resident_id}$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"{last_name.upper()} Lucie")
+    expect(page.get_by_role("region", name="Coordonnées")).to_contain_text(national)
+
+
+def test_search_page_and_resident_page_have_no_serious_accessibility_violation(page_as, check_axe):
+    page = page_as("guichet")
+    last_name = unique_name("Bernard")
+    national, _ = random_mobile()
+    resident_id = create_resident(page, last_name, "Paul", phone=national, birth_date="1961-11-30",
+                                  postal_code="75002")
+
+    page.goto("/contacts/")
+    check_axe(page, "recherche")
+    page.get_by_label("Rechercher un usager").last.fill(last_name)
+    page.get_by_role("button", name="Rechercher", exact=True).last.click()
+    results = page.get_by_role("region", name=re.compile("usager\\(s\\) trouvé"))
+    expect(results.get_by_role("link", name=re.compile(last_name.upper()))).to_be_visible()
+    check_axe(page, "recherche-resultats")
+    save_screenshot(page, "recherche")
+
+    page.goto(f"/contacts/{resident_id}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(last_name.upper())
+    check_axe(page, "usager-360")
+    save_screenshot(page, "usager-360", full_page=True)
+
+    page.goto("/contacts/new")
+    check_axe(page, "usager-nouveau")
+
+
+def test_likely_duplicate_is_shown_before_creation_then_merged(page_as):
+    page = page_as("guichet")
+    last_name = unique_name("Petit")
+    first_phone, _ = random_mobile()
+    second_phone, _ = random_mobile()
+    original_id = create_resident(page, last_name, "Jeanne", phone=first_phone, birth_date="1950-07-14")
+
+    # Same name and birth date, another phone: the form warns before creating anything.
+    page.goto("/contacts/new")
+    page.get_by_label("Nom", exact=True).fill(last_name)
+    page.get_by_label("Prénom", exact=True).fill("Jeanne")
+    page.get_by_label("Date de naissance").fill("1950-07-14")
+    page.get_by_label("Téléphone", exact=True).fill(second_phone)
+    page.get_by_role("button", name="Créer l'usager").click()
+
+    warning = page.get_by_role("alert").filter(has_text="ressemblant")
+    expect(warning).to_contain_text("Attention : 1 usager(s) ressemblant")
+    expect(warning.get_by_role("link", name=f"{last_name.upper()} Jeanne")).to_be_visible()
+    expect(warning).to_contain_text(f"fiche n°{original_id}")
+    expect(page).to_have_url(re.compile(r"/contacts/new$"))  # nothing created yet
+
+    # The agent creates it anyway (another person?), then realises it is the same one and merges.
+    page.get_by_role("button", name="Créer quand même").click()
+    duplicate_id = resident_id_of(page)
+    assert duplicate_id != original_id
+
+    page.get_by_label("Numéro de la fiche à fusionner dans celle-ci").fill(str(original_id))
+    page.get_by_role("button", name="Comparer et fusionner").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fusionner deux fiches")
+    # Keep the duplicate's phone (the newer one) and the original's the other way round: pick per field.
+    phone_row = page.get_by_role("row", name=re.compile(r"^Téléphone"))
+    phone_row.get_by_role("radio").nth(1).check()
+    page.get_by_role("button", name="Fusionner les fiches").click()
+
+    expect(page).to_have_url(re.compile(rf"/contacts/{duplicate_id}$"))
+    expect(page.get_by_role("status")).to_contain_text("Fiches fusionnées")
+    contact = page.get_by_role("region", name="Coordonnées")
+    expect(contact).to_contain_text(first_phone)  # the chosen phone
+    expect(contact).to_contain_text(second_phone)  # the other one kept as "Autre téléphone"
+
+    # The merged record now leads to the one kept; the search shows one person.
+    page.goto(f"/contacts/{original_id}")
+    expect(page).to_have_url(re.compile(rf"/contacts/{duplicate_id}$"))
+    page.goto("/contacts/")
+    page.get_by_label("Rechercher un usager").last.fill(last_name)
+    page.get_by_label("Rechercher un usager").last.press("Enter")
+    expect(page.get_by_role("heading", level=2, name="1 usager(s) trouvé(s)")).to_be_visible()
+
+
+def test_resident_form_fits_the_tablet_and_the_kiosk(page_as):
+    for viewport in (TABLET, KIOSK):
+        page = page_as("guichet", viewport=viewport)
+        page.goto("/contacts/new")
+        assert not has_horizontal_scroll(page), f"horizontal scroll at {viewport}"
+        submit = page.get_by_role("button", name="Créer l'usager")
+        submit.scroll_into_view_if_needed()
+        expect(submit).to_be_in_viewport()
+        expect(submit).to_be_enabled()
