@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from app.auth.access import can_edit_residents, can_view_residents
+from app.contacts.forms import FIELD_TITLES
 from app.contacts.normalise import display_phone
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -56,4 +57,4 @@ def ticket_url(ticket) -> str | None:
 def _permissions():
     """What the contacts templates may offer to the signed-in agent."""
     return {"may_edit_residents": current_user.is_authenticated and can_edit_residents(current_user),
-            "display_phone": display_phone}
+            "display_phone": display_phone, "field_labels": FIELD_TITLES}

@@ -2,16 +2,25 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.contacts.models import ACCESSIBILITY_NEEDS
 
-CIVILITIES = [("", "—"), ("Mme", "Madame"), ("M.", "Monsieur"), ("Mx", "Mx")]
-LANGUAGES = [("fr", "Français"), ("en", "Anglais"), ("es", "Espagnol"), ("pt", "Portugais"), ("ar", "Arabe"),
-             ("zh", "Chinois"), ("ro", "Roumain"), ("lsf", "Langue des signes (LSF)"), ("other", "Autre")]
+CIVILITIES = [SelectChoice(v, label) for v, label in (("", "—"), ("Mme", "Madame"), ("M.", "Monsieur"), ("Mx", "Mx"))]
+LANGUAGES = [SelectChoice(v, label) for v, label in (
+    ("fr", "Français"), ("en", "Anglais"), ("es", "Espagnol"), ("pt", "Portugais"), ("ar", "Arabe"),
+    ("zh", "Chinois"), ("ro", "Roumain"), ("lsf", "Langue des signes (LSF)"), ("other", "Autre"))]
 NEED_LABELS = {"mobility": "Mobilité réduite", "sight": "Déficience visuelle", "hearing": "Déficience auditive",
                "language": "Barrière de la langue", "digital": "Peu d'autonomie numérique"}
+
+FIELD_TITLES = {"civility": "Civilité", "last_name": "Nom", "first_name": "Prénom", "birth_date": "Date de naissance",
+                "email": "E-mail", "phone": "Téléphone", "phone_alt": "Autre téléphone", "address": "Adresse",
+                "postal_code": "Code postal", "city": "Ville", "arrondissement": "Arrondissement",
+                "account_ref": "Référence compte parisien", "family_number": "Numéro de famille",
+                "preferred_language": "Langue", "needs": "Besoins d'accessibilité",
+                "consent_contact": "Accepte d'être contacté", "merged_into_id": "Fusionnée dans la fiche"}
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -31,6 +40,13 @@ class FrenchDateField(DateField):
             raise ValueError(f"{self.label.text} : saisissez une date valide (jj/mm/aaaa).") from exc
 
 
+class BlankSelectField(SelectField):
+    """A select whose empty stored value (None) is the blank choice."""
+
+    def process_data(self, value):
+        super().process_data("" if value is None else value)
+
+
 class SearchForm(FlaskForm):
     q = StringField("Rechercher un usager", validators=[DataRequired("Saisissez un nom, un téléphone, un e-mail "
                                                                      "ou une référence."), Length(max=200)])
@@ -39,7 +55,8 @@ class SearchForm(FlaskForm):
 class ResidentForm(FlaskForm):
     """The full record. Phones and emails are checked and normalised by the service."""
 
-    civility = SelectField("Civilité", choices=CIVILITIES, default="")
+    civility = BlankSelectField("Civilité", choices=CIVILITIES, default="",
+                                invalid_choice_message="Civilité : choisissez une valeur de la liste.")
     last_name = StringField("Nom", validators=[Length(max=120, message="Nom : 120 caractères au plus.")])
     first_name = StringField("Prénom", validators=[Length(max=120, message="Prénom : 120 caractères au plus.")])
     birth_date = FrenchDateField("Date de naissance", format=["%Y-%m-%d", "%d/%m/%Y"], validators=[Optional()],
@@ -52,8 +69,9 @@ class ResidentForm(FlaskForm):
     city = StringField("Ville", validators=[Length(max=120)])
     account_ref = StringField("Référence compte parisien", validators=[Length(max=40)])
     family_number = StringField("Numéro de famille Facil'Familles", validators=[Length(max=40)])
-    preferred_language = SelectField("Langue préférée", choices=LANGUAGES, default="fr")
-    needs = MultiCheckboxField("Besoins d'accessibilité", choices=[(n, NEED_LABELS[n]) for n in ACCESSIBILITY_NEEDS])
+    preferred_language = SelectField("Langue préférée", choices=LANGUAGES, default="fr",
+                                     invalid_choice_message="Langue : choisissez une valeur de la liste.")
+    needs = MultiCheckboxField("Besoins d'accessibilité", choices=[SelectChoice(n, NEED_LABELS[n]) for n in ACCESSIBILITY_NEEDS])
     consent_contact = BooleanField("Accepte d'être contacté par la Ville")
     confirm_duplicate = HiddenField(default="")
     version = HiddenField()

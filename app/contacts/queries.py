@@ -17,7 +17,7 @@ from app.contacts.normalise import (
     normalise_email,
     normalise_phone,
 )
-from app.contacts.similarity import similarity, word_similarity
+from app.contacts.similarity import covers, similarity, word_similarity
 from app.extensions import db
 from app.tickets.models import Ticket
 
@@ -107,8 +107,9 @@ def _fuzzy_matches_postgresql(key: str, limit: int, exclude: set[int]) -> list[R
     stmt = (db.select(Resident).where(Resident.id.in_(db.select(candidates.c.id)))
             .order_by(word_score.desc(), func.similarity(key, Resident.search_name).desc(),
                       Resident.search_name, Resident.id)
-            .limit(limit + len(exclude)))
-    return [r for r in db.session.execute(stmt).scalars() if r.id not in exclude][:limit]
+            .limit(3 * limit + len(exclude)))
+    return [r for r in db.session.execute(stmt).scalars()
+            if r.id not in exclude and covers(key, r.search_name)][:limit]
 
 
 def _fuzzy_matches_sqlite(key: str, limit: int, exclude: set[int]) -> list[Resident]:
@@ -124,7 +125,7 @@ def _fuzzy_matches_sqlite(key: str, limit: int, exclude: set[int]) -> list[Resid
         if resident.id in exclude:
             continue
         score = word_similarity(key, resident.search_name)
-        if score >= WORD_SIMILARITY_THRESHOLD:
+        if score >= WORD_SIMILARITY_THRESHOLD and covers(key, resident.search_name):
             scored.append((-score, -similarity(key, resident.search_name), resident.search_name, resident.id,
                            resident))
     scored.sort(key=lambda row: row[:4])

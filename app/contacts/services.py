@@ -1,5 +1,6 @@
 """Resident use cases: create, match. Every change is kept in `resident_changes`."""
 
+import re
 from datetime import date
 
 from sqlalchemy.orm.exc import StaleDataError
@@ -49,6 +50,11 @@ def clean_resident_values(values: dict) -> dict:
         cleaned["needs"] = sorted(cleaned["needs"] or [])
     if "postal_code" in cleaned and "arrondissement" not in values:
         cleaned["arrondissement"] = paris_arrondissement(cleaned["postal_code"])
+    if isinstance(cleaned.get("birth_date"), str):
+        try:
+            cleaned["birth_date"] = date.fromisoformat(cleaned["birth_date"]) if cleaned["birth_date"].strip() else None
+        except ValueError as exc:
+            raise ResidentError("birth_date", "Date de naissance : saisissez une date valide.") from exc
     if cleaned.get("birth_date") and not (date(1900, 1, 1) <= cleaned["birth_date"] <= date.today()):
         raise ResidentError("birth_date", "Date de naissance : une date entre 1900 et aujourd'hui.")
     return cleaned
@@ -189,7 +195,8 @@ def quick_create_resident(name: str | None = None, contact: str | None = None, a
         values["last_name"], values["first_name"] = words[0], " ".join(words[1:])
     if contact is not None and contact.strip():
         contact = contact.strip()
-        field = "email" if "@" in contact else "phone" if looks_like_phone(contact) else "account_ref"
+        phone_like = looks_like_phone(contact) or re.fullmatch(r"[\d\s.+()\-]+", contact)
+        field = "email" if "@" in contact else "phone" if phone_like else "account_ref"
         values.setdefault(field, contact)
     if not any(values.get(f) for f in CONTACT_FIELDS):
         raise ResidentError("contact", "Indiquez au moins un moyen de contact : téléphone, e-mail ou référence.")

@@ -39,3 +39,23 @@ def word_similarity(query: str, text: str) -> float:
         for end in range(start + 1, len(words) + 1):
             best = max(best, _jaccard(wanted, trigrams(" ".join(words[start:end]))))
     return best
+
+
+WORD_MATCH = 0.4  # "lefebvre" against "lefevre" scores 0.55
+
+
+def covers(query: str, text: str) -> bool:
+    """Each word typed matches its own word of `text`: as its start, or closely (a typo).
+
+    So a second word narrows: "martin mar" keeps "martin marie" and drops "martin paul".
+    """
+    words = _WORD.findall(text.lower())
+    typed = _WORD.findall(query.lower())[:6]
+
+    def match(index: int, used: frozenset) -> bool:
+        if index == len(typed):
+            return True
+        return any(i not in used and (word.startswith(typed[index]) or similarity(typed[index], word) >= WORD_MATCH)
+                   and match(index + 1, used | {i}) for i, word in enumerate(words))
+
+    return match(0, frozenset())

@@ -7,7 +7,7 @@ from app.audit.services import record
 from app.auth.access import can_see_family_number, can_see_ticket_notes, can_view_ticket
 from app.contacts import edit_views  # noqa: F401 - registers the create, edit and merge routes
 from app.contacts.blueprint import bp, readers_only, ticket_url
-from app.contacts.forms import NEED_LABELS, QuickCreateForm, SearchForm
+from app.contacts.forms import FIELD_TITLES, NEED_LABELS, QuickCreateForm, SearchForm
 from app.contacts.models import Resident
 from app.contacts.normalise import display_phone, looks_like_phone
 from app.contacts.queries import (
@@ -94,7 +94,25 @@ def show(resident_id: int):
     timeline = [{"ticket": t, "url": ticket_url(t) if can_view_ticket(current_user, t) else None,
                  "notes": t.notes if can_see_ticket_notes(current_user, t) else None}
                 for t in resident_tickets(resident.id)]
+    show_family = can_see_family_number(current_user)
+    history = resident_history(resident.id)
     return render_template("contacts/show.html", resident=resident, timeline=timeline,
-                           history=resident_history(resident.id), need_labels=NEED_LABELS,
-                           status_labels=STATUS_LABELS, show_family=can_see_family_number(current_user),
+                           history=history if show_family else _without_family_numbers(resident, history),
+                           field_labels=FIELD_TITLES, need_labels=NEED_LABELS,
+                           status_labels=STATUS_LABELS, show_family=show_family,
                            display_phone=display_phone)
+
+
+def _without_family_numbers(resident: Resident, history: list) -> list[dict]:
+    """The history as plain dicts, with Facil'Familles family numbers masked (for who may not see them)."""
+    numbers = {resident.family_number} | {v for c in history for v in (c.changes or {}).get("family_number", [])}
+    numbers = {n for n in numbers if n}
+    masked = []
+    for change in history:
+        note = change.note or ""
+        for number in numbers:
+            note = note.replace(number, "•••")
+        changes = {f: (["•••", "•••"] if f == "family_number" else pair) for f, pair in (change.changes or {}).items()}
+        masked.append({"at": change.at, "action": change.action, "agent_id": change.agent_id, "changes": changes,
+                       "note": note or None})
+    return masked
