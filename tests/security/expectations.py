@@ -1,0 +1,128 @@
+"""The permission matrix: for every route, the answer each role (and anonymous) must get.
+
+Keyed by endpoint (every URL rule of an endpoint shares its entry). `get` gives the expected GET
+status per role; a POST-only route has `get=None` and lists the roles allowed to POST. Roles refused
+a GET (403) must also be refused a POST with 403 (checked with an empty form). Anonymous visitors are
+sent to sign-in (302) everywhere but public pages. Sample URL values come from the matrix fixture
+(`SAMPLES` names which sample each argument takes; `Route.values` overrides per route).
+
+Adding a route to the application without an entry here fails `test_permission_matrix.py`.
+"""
+
+from dataclasses import dataclass, field
+
+ANONYMOUS = "anonymous"
+SIGNED_IN = ("counter_agent", "operator_3975", "facil_familles", "manager", "admin")
+ROLES = (ANONYMOUS, *SIGNED_IN)
+TICKET_ROLES = ("counter_agent", "operator_3975", "facil_familles")
+RESIDENT_EDITORS = TICKET_ROLES
+RESIDENT_READERS = (*TICKET_ROLES, "manager", "admin")
+LIST_ROLES = (*TICKET_ROLES, "manager")
+REPORT_READERS = ("manager", "admin")
+
+
+def allow(*roles: str, status: int = 200, **per_role: int) -> dict[str, int]:
+    """`roles` get `status`, `per_role` their own; other signed-in roles 403; anonymous 302 (sign-in)."""
+    expected = {role: 403 for role in SIGNED_IN} | {ANONYMOUS: 302}
+    expected |= {role: status for role in roles}
+    expected |= per_role
+    return expected
+
+
+@dataclass(frozen=True)
+class Route:
+    """Expected answers for one endpoint."""
+
+    get: dict[str, int] | None
+    post: tuple[str, ...] = ()  # POST-only routes: roles allowed to POST (the others get 403)
+    values: dict[str, str] = field(default_factory=dict)  # URL argument -> sample name
+    # Roles whose refused POST is not tried (e.g. a public form with its own answer).
+    skip_post: tuple[str, ...] = ()
+
+
+def post_only(*roles: str, **values: str) -> Route:
+    return Route(get=None, post=roles, values=values)
+
+
+ADMIN_ONLY = allow("admin")
+
+# Sample names -> which record the fixture made (see `matrix_samples` in test_permission_matrix.py).
+SAMPLES = {
+    "resident_id": "resident",
+    "other_id": "other_resident",
+    "ticket_id": "ticket_mairie_02",
+    "agent_id": "target_agent",
+    "channel_id": "channel",
+    "site_id": "site",
+    "device_id": "device",
+    "procedure_id": "procedure",
+    "row_id": "channel",
+    "kind": "kind_channels",
+    "action": "action_deactivate",
+    "run_id": "report_run",
+    "result_id": "report_result",
+    "fmt": "format_csv",
+}
+
+EXPECTED: dict[str, Route] = {
+    # Public and every signed-in agent.
+    "main.health": Route(get={role: 200 for role in ROLES}),
+    "main.home": Route(get=allow(*SIGNED_IN)),
+    "auth.login": Route(get={ANONYMOUS: 200} | {role: 302 for role in SIGNED_IN}, skip_post=ROLES),
+    "auth.logout": post_only(*SIGNED_IN),
+    # Admin: agents, audit, privacy.
+    "agents_admin.index": Route(get=ADMIN_ONLY),
+    "agents_admin.create": Route(get=ADMIN_ONLY),
+    "agents_admin.edit": Route(get=ADMIN_ONLY),
+    "agents_admin.reset_password": post_only("admin"),
+    "agents_admin.toggle_active": post_only("admin"),
+    "audit.index": Route(get=ADMIN_ONLY),
+    "privacy.index": Route(get=ADMIN_ONLY),
+    "privacy.resident": Route(get=ADMIN_ONLY),
+    "privacy.resident_json": Route(get=ADMIN_ONLY),
+    "privacy.anonymise": Route(get=ADMIN_ONLY),
+    "privacy.settings": Route(get=ADMIN_ONLY),
+    "privacy.retention": Route(get=ADMIN_ONLY),
+    # Admin: reference data.
+    "channels.index": Route(get=ADMIN_ONLY),
+    "channels.list_channels": Route(get=ADMIN_ONLY),
+    "channels.list_sites": Route(get=ADMIN_ONLY),
+    "channels.list_devices": Route(get=ADMIN_ONLY),
+    "channels.list_procedures": Route(get=ADMIN_ONLY),
+    "channels.edit_channel": Route(get=ADMIN_ONLY),
+    "channels.edit_site": Route(get=ADMIN_ONLY),
+    "channels.edit_device": Route(get=ADMIN_ONLY),
+    "channels.edit_procedure": Route(get=ADMIN_ONLY),
+    "channels.import_procedures": Route(get=ADMIN_ONLY),
+    "channels.export_procedures": Route(get=ADMIN_ONLY),
+    "channels.set_active": post_only("admin"),
+    # Residents: everyone reads (managers and admins read only), agents who log tickets change them.
+    "contacts.index": Route(get=allow(*RESIDENT_READERS)),
+    "contacts.search": post_only(*RESIDENT_READERS),
+    "contacts.search_live": post_only(*RESIDENT_READERS),
+    "contacts.show": Route(get=allow(*RESIDENT_READERS)),
+    "contacts.new": Route(get=allow(*RESIDENT_EDITORS)),
+    "contacts.quick": Route(get=allow(*RESIDENT_EDITORS)),
+    "contacts.edit": Route(get=allow(*RESIDENT_EDITORS)),
+    "contacts.merge_pick": Route(get=allow(*RESIDENT_EDITORS, status=302)),  # no candidate: back to the page
+    "contacts.merge": Route(get=allow(*RESIDENT_EDITORS)),
+    # Tickets. The sample ticket is a counter ticket of mairie-02 for a known resident: its counter agent
+    # changes it; 3975 and Facil'Familles read it (other channel, known resident); managers read it.
+    "tickets.new": Route(get=allow(*TICKET_ROLES)),
+    "tickets.show": Route(get=allow(*LIST_ROLES)),
+    "tickets.edit": Route(get=allow("counter_agent")),
+    "tickets.transfer": Route(get=allow("counter_agent")),
+    "tickets.status": post_only("counter_agent"),
+    "tickets.my_tickets": Route(get=allow(*TICKET_ROLES, manager=302)),
+    "tickets.site_queue": Route(get=allow(*TICKET_ROLES)),
+    "tickets.search": Route(get=allow(*LIST_ROLES)),
+    "tickets.export": Route(get=allow(*LIST_ROLES)),
+    "tickets.resident_list": Route(get=allow(*LIST_ROLES)),
+    "tickets.import_upload": Route(get=ADMIN_ONLY),
+    # Dashboards and report runs: managers and admins.
+    "reports.dashboard": Route(get=allow(*REPORT_READERS)),
+    "reports.run": Route(get=allow(*REPORT_READERS)),
+    "reports.run_status": Route(get=allow(*REPORT_READERS)),
+    "reports.chart": Route(get=allow(*REPORT_READERS)),
+    "reports.export": Route(get=allow(*REPORT_READERS)),
+}

@@ -1,0 +1,124 @@
+"""Every route × every role (and anonymous) answers as `expectations.py` says; a new route needs an entry."""
+
+import pytest
+
+from app.auth.models import Agent
+from app.channels.models import Channel, Device, Procedure, Site
+from app.extensions import db
+from app.reports.models import ReportFile, ReportResult, ReportRun
+from tests.conftest import PASSWORD
+from tests.security.expectations import ANONYMOUS, EXPECTED, ROLES, SAMPLES
+from tests.security.factories import by_code, make_resident, make_ticket
+
+FIXED_SAMPLES = {"kind_channels": "channels", "action_deactivate": "deactivate", "format_csv": "csv"}
+
+
+def routes(app):
+    """Every URL rule but static files, in a stable order."""
+    return sorted((rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"),
+                  key=lambda rule: (rule.endpoint, rule.rule))
+
+
+def missing_entries(app, expected) -> list[str]:
+    """Routes of the application without an entry in `expected`."""
+    return sorted({f"{rule.endpoint} ({rule.rule})" for rule in routes(app) if rule.endpoint not in expected})
+
+
+@pytest.fixture
+def matrix_samples(reference, make_agent):
+    """Real records whose ids fill the URLs."""
+    resident = make_resident()
+    other = make_resident("Marie", "Lefevre", email="m.lefevre@example.org", account_ref="CP-OTHER")
+    samples = {
+        "resident": resident.id,
+        "other_resident": other.id,
+        "ticket_mairie_02": make_ticket(resident, channel="counter", site="mairie-02").id,
+        "target_agent": make_agent("manager", login="cible-matrice").id,
+        "channel": by_code(Channel, "email").id,
+        "site": by_code(Site, "mairie-20").id,
+        "device": db.session.execute(db.select(Device.id).order_by(Device.id).limit(1)).scalar_one(),
+        "procedure": db.session.execute(db.select(Procedure.id).order_by(Procedure.id).limit(1)).scalar_one(),
+    } | FIXED_SAMPLES
+    run = ReportRun(name="dashboard", params={}, params_key="matrix", status="done")
+    run.results.append(ReportResult(report="volumes", title="Volumes", data={}, chart_svg="<svg></svg>"))
+    db.session.add(run)
+    db.session.flush()
+    db.session.add(ReportFile(run_id=run.id, format="csv", filename="tableau.csv", content=b"a;b\n"))
+    samples |= {"report_run": run.id, "report_result": run.results[0].id}
+    db.session.commit()
+    return samples
+
+
+def build_url(rule, entry, samples) -> str:
+    """The rule's URL with sample values; a new argument name must be given a sample."""
+    values = {}
+    for argument in rule.arguments:
+        sample = entry.values.get(argument) or SAMPLES.get(argument)
+        if sample is None:
+            pytest.fail(f"Route {rule.endpoint} ({rule.rule}): no sample value for <{argument}>; "
+                        "add it to SAMPLES or to the route's `values` in tests/security/expectations.py")
+        values[argument] = samples[sample]
+    return rule.build(values, append_unknown=False)[1]
+
+
+def expected_answers(rule, entry, role):
+    """(method, expected status) pairs to check for this rule and role."""
+    checks = []
+    if "GET" in rule.methods:
+        if entry.get is None:
+            pytest.fail(f"Route {rule.endpoint} ({rule.rule}) answers GET but its entry has get=None")
+        checks.append(("GET", entry.get[role]))
+    else:
+        checks.append(("GET", 302 if role == ANONYMOUS else 405))
+    if "POST" in rule.methods and role not in entry.skip_post:
+        if role == ANONYMOUS:
+            checks.append(("POST", 302))
+        elif (entry.get is None and role not in entry.post) or (entry.get is not None and entry.get[role] == 403):
+            checks.append(("POST", 403))
+    return checks
+
+
+def test_every_route_has_an_entry(app):
+    missing = missing_entries(app, EXPECTED)
+    assert not missing, "Routes without an entry in tests/security/expectations.py: " + ", ".join(missing)
+
+
+def test_entries_name_existing_routes(app):
+    endpoints = {rule.endpoint for rule in routes(app)}
+    stale = sorted(set(EXPECTED) - endpoints)
+    assert not stale, f"Entries for routes that no longer exist: {stale}"
+
+
+def test_a_route_removed_from_the_table_is_reported(app):
+    expected = {rule.endpoint: EXPECTED.get(rule.endpoint) for rule in routes(app)}
+    del expected["audit.index"]
+    assert missing_entries(app, expected) == ["audit.index (/audit/)"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_answers_each_role_as_expected(role, app, client_as, matrix_samples):
+    client = app.test_client() if role == ANONYMOUS else client_as(role)
+    problems = []
+    for rule in routes(app):
+        entry = EXPECTED.get(rule.endpoint)
+        if entry is None:
+            problems.append(f"{rule.endpoint} ({rule.rule}): no entry in tests/security/expectations.py")
+            continue
+        url = build_url(rule, entry, matrix_samples)
+        for method, status in expected_answers(rule, entry, role):
+            response = client.open(url, method=method, data={}, buffered=True)
+            if response.status_code != status:
+                problems.append(f"{method} {url} [{rule.endpoint}] as {role}: expected {status}, "
+                                f"got {response.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+def test_sample_agent_is_untouched_by_refused_posts(app, client_as, matrix_samples):
+    """Refused POSTs change nothing: the target agent stays an active manager."""
+    client = client_as("counter_agent")
+    client.post(f"/admin/agents/{matrix_samples['target_agent']}/active")
+    client.post(f"/admin/agents/{matrix_samples['target_agent']}/password",
+                data={"password": PASSWORD + "x", "confirm": PASSWORD + "x"})
+    agent = db.session.get(Agent, matrix_samples["target_agent"])
+    db.session.refresh(agent)
+    assert agent.active and agent.role == "manager" and agent.session_version == 1
