@@ -13,6 +13,7 @@ from wtforms import (
     SubmitField,
     URLField,
 )
+from wtforms.meta import DefaultMeta
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -40,6 +41,12 @@ def _label_field(limit: int) -> StringField:
 
 class ReferenceForm(FlaskForm):
     """Base: `values()` gives the data as keyword arguments for the service (the code only when creating)."""
+
+    class Meta:
+        locales = ("fr_FR", "fr")
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)  # WTForms' own French messages, without Babel
 
     def values(self, exclude=()) -> dict:
         skip = {"csrf_token", "submit", *exclude}

@@ -8,6 +8,7 @@ already chosen on a record being edited in its picker, even when that entry has 
 from datetime import date
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import selectinload
 
 from app.channels.models import Channel, Device, Procedure, Site
 from app.extensions import db
@@ -79,13 +80,14 @@ def list_active_procedures(on_date: date | None = None, include_id: int | None =
 
 def list_channels() -> list[Channel]:
     """Every channel, active first, in display order."""
-    query = db.select(Channel).order_by(Channel.active.desc(), Channel.sort_order, Channel.label)
+    query = (db.select(Channel).options(selectinload(Channel.required_site))
+             .order_by(Channel.active.desc(), Channel.sort_order, Channel.label))
     return list(db.session.execute(query).scalars())
 
 
 def list_sites() -> list[Site]:
     """Every site, active first."""
-    query = db.select(Site).order_by(Site.active.desc(), *_site_order())
+    query = db.select(Site).options(selectinload(Site.devices)).order_by(Site.active.desc(), *_site_order())
     return list(db.session.execute(query).scalars())
 
 

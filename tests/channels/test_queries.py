@@ -67,3 +67,19 @@ def test_sites_and_channels_pickers_drop_deactivated_entries(reference):
 
 def test_get_by_code_of_an_unknown_code_is_none(reference):
     assert get_by_code(Procedure, "nope") is None
+
+
+def test_deactivated_procedure_keeps_its_tickets_and_their_count(reference, client_as):
+    from app.tickets.models import Ticket
+
+    critair = get_by_code(Procedure, "critair")
+    ticket = Ticket(reference="2017-990001", anonymous=True, channel=get_by_code(Channel, "counter"),
+                    site=get_by_code(Site, "mairie-02"), device=get_by_code(Device, "kiosk"), procedure=critair)
+    db.session.add(ticket)
+    db.session.commit()
+    assert client_as("admin").post(f"/admin/reference/procedures/{critair.id}/deactivate").status_code == 302
+    db.session.expire_all()
+    assert critair not in list_active_procedures()
+    assert db.session.get(Ticket, ticket.id).procedure.code == "critair"
+    count = db.session.execute(db.select(db.func.count(Ticket.id)).where(Ticket.procedure_id == critair.id))
+    assert count.scalar_one() == 1
