@@ -6,6 +6,7 @@ from app.auth.cli import users
 from app.channels.cli import reference
 from app.demo import demo
 from app.privacy.cli import privacy
+from app.tickets.cli import tickets
 
 
 @click.command("worker")
@@ -26,3 +27,4 @@ def init_app(app) -> None:
     app.cli.add_command(reference)
     app.cli.add_command(worker_command)
     app.cli.add_command(privacy)
+    app.cli.add_command(tickets)

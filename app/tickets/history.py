@@ -20,8 +20,6 @@ def plain(field: str, value):
     """A JSON-friendly value for the history."""
     if value is None or value == "":
         return None
-    if field in MASKED:
-        return MASK
     if isinstance(value, datetime):
         return value.isoformat()
     return value
@@ -38,7 +36,9 @@ def diff(before: dict, after: dict) -> dict:
 
 
 def record_event(ticket: Ticket, agent, kind: str, changes: dict) -> TicketEvent:
-    """Append an event (call after the flush that bumped the ticket's version)."""
+    """Append an event (call after the flush that bumped the ticket's version); masked fields keep no text."""
+    changes = {field: [None if v is None else MASK for v in pair] if field in MASKED else pair
+               for field, pair in changes.items()}
     event = TicketEvent(ticket_id=ticket.id, agent_id=agent.id if agent is not None else None, kind=kind,
                         changes=changes, ticket_version=ticket.version)
     db.session.add(event)

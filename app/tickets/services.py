@@ -93,7 +93,7 @@ def log_ticket(values: dict, agent: Agent | None) -> Ticket:
     """
     cleaned = _clean(values, CREATABLE)
     cleaned.setdefault("agent_id", agent.id if agent is not None else None)
-    cleaned.setdefault("status", "open")
+    cleaned["status"] = cleaned.get("status") or "open"
     cleaned["opened_at"] = cleaned.get("opened_at") or utcnow()
     if cleaned["status"] in CLOSED_STATUSES and not cleaned.get("closed_at"):
         cleaned["closed_at"] = max(utcnow(), as_utc(cleaned["opened_at"]))

@@ -1,5 +1,131 @@
-"""Tickets: log, follow, list, import."""
+"""Ticket pages: new ticket per role, detail with history and status actions, edit, transfer.
 
-from flask import Blueprint
+Lists and export: `list_views.py`; import: `import_views.py`.
+"""
 
-bp = Blueprint("tickets", __name__, url_prefix="/tickets")
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.audit.services import record
+from app.auth.access import can_create_ticket, can_see_ticket_notes
+from app.contacts.models import Resident
+from app.contacts.queries import SearchQueryError, get_live_resident, search_residents
+from app.extensions import db
+from app.main.views import add_home_action
+from app.tickets import edit_views, import_views, list_views  # noqa: F401 - register their routes
+from app.tickets.blueprint import (
+    ROLE_DEFAULTS,
+    attach_errors,
+    bp,
+    fill_pickers,
+    keep_only,
+    paying_procedure_ids,
+    profile_for,
+    ticket_or_404,
+)
+from app.tickets.checks import TicketError
+from app.tickets.forms import FindResidentForm, StatusForm, TicketForm
+from app.tickets.queries import journey, ticket_events
+from app.tickets.services import display_value, log_ticket
+from app.tickets.workflow import ACTION_LABELS, allowed_transitions
+
+__all__ = ["bp"]
+
+add_home_action(["counter_agent"], "Nouveau ticket", "tickets.new", "Enregistrer une démarche accompagnée.")
+add_home_action(["operator_3975"], "Nouvel appel", "tickets.new", "Trouver l'appelant et enregistrer l'appel.")
+add_home_action(["facil_familles"], "Nouvelle demande", "tickets.new", "Enregistrer une demande d'une famille.")
+add_home_action(["counter_agent", "operator_3975", "facil_familles"], "Mes tickets ouverts",
+                "tickets.my_tickets", "Les tickets dont vous êtes l'agent, pas encore clos.")
+add_home_action(["counter_agent", "operator_3975", "facil_familles"], "File de mon site", "tickets.site_queue",
+                "Les tickets à traiter de votre site, du plus ancien au plus récent.")
+add_home_action(["manager", "counter_agent", "operator_3975", "facil_familles"], "Rechercher des tickets",
+                "tickets.search", "Filtrer par canal, site, statut, démarche, porteur, période ; export CSV.")
+add_home_action(["admin"], "Importer des tickets", "tickets.import_upload",
+                "Charger un historique (CSV) : tout ou rien, chaque erreur listée.")
+
+
+def _resident_from_args() -> Resident | None:
+    raw = request.values.get("resident_id", "")
+    if not raw.isdigit():
+        return None
+    resident = get_live_resident(int(raw))
+    if resident is None or resident.anonymised_at is not None:
+        abort(404)
+    return resident
+
+
+def _find_resident_page(profile):
+    """No resident chosen yet: search (one match opens the form at once) or start an anonymous ticket."""
+    # The page posts its search (no personal data in URLs or access logs); a GET ?q= still answers.
+    finder = FindResidentForm(request.form if request.method == "POST" else request.args)
+    results, error = [], None
+    q = (finder.q.data or "").strip()
+    if q:
+        try:
+            results = search_residents(q)
+        except SearchQueryError as exc:
+            error = exc.message
+        if len(results) == 1:
+            return redirect(url_for("tickets.new", resident_id=results[0].id))
+    return render_template("tickets/find_resident.html", finder=finder, results=results, error=error, q=q,
+                           profile=profile)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Log a ticket: channel and site fixed by the role; the first field has the focus, Enter saves."""
+    profile = profile_for(current_user)
+    if not can_create_ticket(current_user, profile.channel.code, profile.site.id):
+        abort(403)
+    resident = _resident_from_args()
+    anonymous = request.values.get("anonymous") in ("1", "y", "on")
+    if resident is None and not anonymous:
+        return _find_resident_page(profile)
+    defaults = dict(ROLE_DEFAULTS[current_user.role])
+    if resident is not None and resident.family_number:
+        defaults["family_number"] = resident.family_number
+    form = TicketForm(data=defaults)
+    fill_pickers(form, profile.devices)
+    fields = list(profile.fields) + (["payment_assisted", "protocol_confirmed"] if profile.payment else [])
+    keep_only(form, fields)
+    getattr(form, profile.fields[0]).render_kw = {"autofocus": True}
+    problems: list[str] = []
+    if form.validate_on_submit():
+        values = form.service_values(fields)
+        if "device_id" in values and values["device_id"] is None and profile.devices:
+            values["device_id"] = profile.devices[0].id  # the station's device unless another is chosen
+        values.update(channel_id=profile.channel.id, site_id=profile.site.id, anonymous=resident is None,
+                      resident_id=resident.id if resident else None)
+        try:
+            ticket = log_ticket(values, current_user)
+        except TicketError as exc:
+            db.session.rollback()
+            attach_errors(form, exc.problems, problems)
+        else:
+            record("ticket.create", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
+                   detail={"reference": ticket.reference})
+            db.session.commit()
+            flash(f"Ticket {ticket.reference} enregistré.", "success")
+            if resident is not None:
+                return redirect(url_for("contacts.show", resident_id=resident.id))
+            return redirect(url_for("tickets.show", ticket_id=ticket.id))
+    return render_template("tickets/new.html", form=form, fields=fields, profile=profile, resident=resident,
+                           problems=problems, paying_ids=paying_procedure_ids()), 400 if form.errors else 200
+
+
+@bp.route("/<int:ticket_id>")
+@login_required
+def show(ticket_id: int):
+    """A ticket, its journey across channels and its history; status actions for those who may edit."""
+    from app.auth.access import can_edit_ticket
+
+    ticket = ticket_or_404(ticket_id)
+    record("ticket.view", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id)
+    db.session.commit()
+    editable = can_edit_ticket(current_user, ticket)
+    actions = [(status, ACTION_LABELS[status], StatusForm(status=status, version=ticket.version))
+               for status in allowed_transitions(ticket.status)] if editable else []
+    return render_template("tickets/show.html", ticket=ticket, events=ticket_events(ticket.id),
+                           journey=journey(ticket), actions=actions, editable=editable,
+                           show_notes=can_see_ticket_notes(current_user, ticket), display_value=display_value)

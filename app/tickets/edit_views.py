@@ -1,0 +1,137 @@
+"""Changing a ticket: edit (optimistic locking, reconcilable), status actions, transfer."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.audit.services import record
+from app.auth.access import can_edit_ticket
+from app.channels.models import Channel, Device, Site
+from app.channels.queries import list_active_channels, list_active_devices, list_active_sites
+from app.extensions import db
+from app.tickets.blueprint import (
+    ROLE_FIELDS,
+    attach_errors,
+    bp,
+    fill_pickers,
+    keep_only,
+    paying_procedure_ids,
+    ticket_or_404,
+)
+from app.tickets.checks import STATUS_LABELS, TicketError
+from app.tickets.forms import StatusForm, TicketForm, TransferForm, choices
+from app.tickets.services import StaleTicketError, conflicts_since, update_ticket
+from app.tickets.workflow import change_status, transfer_ticket
+
+
+def _version(form) -> int:
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _edit_fields(ticket) -> list[str]:
+    fields = [f for f in ROLE_FIELDS.get(current_user.role, ()) if f != "status"]
+    if ticket.channel.requires_device and "device_id" not in fields:
+        fields.append("device_id")
+    if ticket.channel.requires_family_number and "family_number" not in fields:
+        fields.insert(0, "family_number")
+    return fields + ["payment_assisted", "protocol_confirmed"]
+
+
+@bp.route("/<int:ticket_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(ticket_id: int):
+    """Edit a ticket. Saving over a newer version is refused and both versions are shown side by side."""
+    ticket = ticket_or_404(ticket_id, can_edit_ticket)
+    form = TicketForm(obj=ticket)
+    if not form.is_submitted():
+        form.version.data = ticket.version
+    devices = [d for d in list_active_devices(ticket.site, include_id=ticket.device_id) if d.code != "none"]
+    fill_pickers(form, devices, ticket.procedure_id, ticket.requested_procedure_id)
+    fields = _edit_fields(ticket)
+    keep_only(form, fields)
+    conflicts, problems = [], []
+    if form.validate_on_submit():
+        values = form.service_values(fields)
+        seen = _version(form)
+        try:
+            update_ticket(ticket, values, current_user, expected_version=seen)
+            record("ticket.update", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id)
+            db.session.commit()
+        except StaleTicketError as exc:
+            db.session.rollback()
+            conflicts, form.version.data = exc.conflicts, exc.current_version
+        except StaleDataError:  # saved by someone else between our read and our write
+            db.session.rollback()
+            ticket = ticket_or_404(ticket_id, can_edit_ticket)
+            conflicts, form.version.data = conflicts_since(ticket, seen, values), ticket.version
+        except TicketError as exc:
+            db.session.rollback()
+            attach_errors(form, exc.problems, problems)
+        else:
+            flash(f"Ticket {ticket.reference} enregistré.", "success")
+            return redirect(url_for("tickets.show", ticket_id=ticket.id))
+    status = 409 if conflicts else (400 if form.errors or problems else 200)
+    return render_template("tickets/edit.html", form=form, ticket=ticket, fields=fields, conflicts=conflicts,
+                           problems=problems, paying_ids=paying_procedure_ids()), status
+
+
+@bp.route("/<int:ticket_id>/status", methods=["POST"])
+@login_required
+def status(ticket_id: int):
+    """A status button of the ticket page."""
+    ticket = ticket_or_404(ticket_id, can_edit_ticket)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            change_status(ticket, form.status.data, current_user, outcome=form.outcome.data or None,
+                          expected_version=_version(form))
+            record("ticket.status", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
+                   detail={"status": ticket.status})
+            db.session.commit()
+            flash(f"Ticket {ticket.reference} : {STATUS_LABELS[ticket.status]}.", "success")
+        except StaleTicketError as exc:
+            db.session.rollback()
+            changed = ", ".join(f"{label} : {theirs}" for _f, label, theirs, _mine in exc.conflicts)
+            flash(f"Ce ticket a été modifié entre-temps ({changed}). Vérifiez puis recommencez.", "error")
+        except TicketError as exc:
+            db.session.rollback()
+            flash(" ".join(message for _f, message in exc.problems), "error")
+    return redirect(url_for("tickets.show", ticket_id=ticket_id))
+
+
+@bp.route("/<int:ticket_id>/transfer", methods=["GET", "POST"])
+@login_required
+def transfer(ticket_id: int):
+    """Hand the ticket to another channel, site or service; the new ticket links back to this one."""
+    ticket = ticket_or_404(ticket_id, can_edit_ticket)
+    form = TransferForm(version=ticket.version, channel_id=ticket.channel_id, site_id=ticket.site_id)
+    form.channel_id.choices = choices([(c.id, c.label) for c in list_active_channels()])
+    form.site_id.choices = choices([(s.id, s.label) for s in list_active_sites()])
+    devices = [(d.id, d.label) for d in list_active_devices() if d.code != "none"]
+    form.device_id.choices = choices([("", "— automatique —")] + devices)
+    problems: list[str] = []
+    if form.validate_on_submit():
+        channel, site = db.session.get(Channel, form.channel_id.data), db.session.get(Site, form.site_id.data)
+        device = db.session.get(Device, form.device_id.data) if form.device_id.data else None
+        try:
+            if channel is None or site is None:
+                raise TicketError([("channel_id" if channel is None else "site_id", "Choisissez le canal et le site.")])
+            new = transfer_ticket(ticket, current_user, channel, site, device, form.note.data or None,
+                                  expected_version=_version(form))
+            record("ticket.transfer", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
+                   detail={"to": new.reference})
+            db.session.commit()
+        except StaleTicketError:
+            db.session.rollback()
+            problems.append("Ce ticket a été modifié entre-temps : rechargez la page avant de le transférer.")
+        except TicketError as exc:
+            db.session.rollback()
+            attach_errors(form, exc.problems, problems)
+        else:
+            flash(f"Ticket transféré : le nouveau ticket {new.reference} suit le parcours.", "success")
+            return redirect(url_for("tickets.show", ticket_id=ticket.id))
+    return render_template("tickets/transfer.html", form=form, ticket=ticket, problems=problems), \
+        400 if form.errors or problems else 200

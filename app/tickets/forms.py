@@ -1,0 +1,121 @@
+"""Ticket forms. Choices are filled by the views from the queries; the rules live in the services."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional, ValidationError
+
+from app.cardnumbers import CARD_NUMBER_MESSAGE, contains_card_number
+from app.tickets.checks import DIGITAL_CHOICE_LABELS, MODE_LABELS, OUTCOME_LABELS, STATUS_LABELS
+
+
+def optional_int(value):
+    """'' or None -> None, '12' -> 12 (select fields whose first choice is « — »)."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def no_card_number(form, field):
+    """Refuse a card number in free text, naming the field (the value is never echoed back)."""
+    if contains_card_number(field.data):
+        field.data = ""
+        raise ValidationError(f"{field.label.text} : {CARD_NUMBER_MESSAGE}")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """SelectField choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _choices(labels: dict, blank: str = "—") -> list[SelectChoice]:
+    return choices([("", blank)] + list(labels.items()))
+
+
+INITIAL_STATUSES = ("open", "in_progress", "waiting_resident", "resolved", "closed")
+
+
+class TicketForm(FlaskForm):
+    """One form for every role; the view fixes channel and site per role and fills the pickers."""
+
+    resident_id = HiddenField()
+    anonymous = BooleanField("Appelant anonyme (usager non identifié)")
+    procedure_id = SelectField("Démarche", coerce=optional_int, validate_choice=False)
+    device_id = SelectField("Dispositif", coerce=optional_int, validate_choice=False)
+    # Unknown codes are refused by the services, in French and on the field.
+    mode = SelectField("Mode de facilitation", choices=_choices(MODE_LABELS), default="", validate_choice=False)
+    outcome = SelectField("Résultat", choices=_choices(OUTCOME_LABELS), default="", validate_choice=False)
+    digital_choice = SelectField("L'usager avait-il une autre solution que le numérique ?",
+                                 choices=_choices(DIGITAL_CHOICE_LABELS), default="", validate_choice=False)
+    status = SelectField("Statut", choices=choices((s, STATUS_LABELS[s]) for s in INITIAL_STATUSES), default="",
+                         validate_choice=False)
+    payment_assisted = BooleanField("La démarche comporte un paiement que j'ai accompagné")
+    protocol_confirmed = BooleanField("Je confirme le protocole de paiement : l'usager a saisi lui-même ses "
+                                      "coordonnées bancaires et je ne les ai pas notées")
+    requested_procedure_id = SelectField("Service demandé, pas encore en ligne", coerce=optional_int,
+                                         validate_choice=False)
+    requested_service_text = StringField("Autre service demandé (texte libre)",
+                                         validators=[Optional(), Length(max=250), no_card_number])
+    family_number = StringField("Numéro de famille Facil'Familles",
+                                validators=[Optional(), Length(max=40), no_card_number])
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000), no_card_number])
+    version = HiddenField()
+
+    def service_values(self, fields) -> dict:
+        """The submitted values of `fields`, '' as None, ready for the services."""
+        values = {}
+        for name in fields:
+            data = getattr(self, name).data
+            values[name] = None if data == "" else data
+        return values
+
+
+class StatusForm(FlaskForm):
+    """A status button: the target status, the version seen, optionally the outcome when closing."""
+
+    status = HiddenField()
+    version = HiddenField()
+    outcome = SelectField("Résultat", choices=_choices(OUTCOME_LABELS, "— inchangé —"), default="",
+                          validate_choice=False)
+
+
+class TransferForm(FlaskForm):
+    channel_id = SelectField("Vers le canal", coerce=optional_int, validate_choice=False)
+    site_id = SelectField("Vers le site", coerce=optional_int, validate_choice=False)
+    device_id = SelectField("Dispositif (facultatif)", coerce=optional_int, validate_choice=False)
+    note = TextAreaField("Note de transfert", validators=[Optional(), Length(max=5000), no_card_number])
+    version = HiddenField()
+
+
+class FindResidentForm(FlaskForm):
+    """Find the resident a new ticket is for (GET, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Usager : nom, téléphone, e-mail ou référence", validators=[Optional(), Length(max=200)])
+
+
+class TicketSearchForm(FlaskForm):
+    """Filters of the ticket search (GET)."""
+
+    class Meta:
+        csrf = False
+
+    channel_id = SelectField("Canal", coerce=optional_int, validate_choice=False)
+    site_id = SelectField("Site", coerce=optional_int, validate_choice=False)
+    status = SelectField("Statut", choices=choices([("", "Tous"), ("active", "En cours (ouvert, en cours, en attente)")]
+                                                  + list(STATUS_LABELS.items())))
+    procedure_id = SelectField("Démarche", coerce=optional_int, validate_choice=False)
+    owner = SelectField("Porteur de la démarche", choices=choices([("", "Tous"), ("city", "Ville"),
+                                                                                ("state", "État")]))
+    date_from = DateField("Du", validators=[Optional()])
+    date_to = DateField("Au", validators=[Optional()])
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Fichier CSV (UTF-8, séparateur virgule ou point-virgule)",
+                     validators=[FileRequired("Choisissez un fichier."),
+                                 FileAllowed(["csv", "txt"], "Le fichier doit être un CSV.")])
+    dry_run = BooleanField("Vérifier seulement (n'importe rien)")

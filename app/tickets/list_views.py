@@ -1,0 +1,137 @@
+"""Ticket lists: mine, my site's queue, search with filters; CSV export. Keyset pages, no COUNT."""
+
+import csv
+import io
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from app.audit.services import record
+from app.auth.access import ticket_visibility_clause
+from app.auth.guards import role_required
+from app.channels.queries import list_active_channels, list_active_procedures, list_active_sites
+from app.exports import safe_cell
+from app.extensions import db
+from app.tickets.blueprint import LIST_ROLES, bp, procedure_label
+from app.tickets.checks import STATUS_LABELS
+from app.tickets.forms import TicketSearchForm, choices
+from app.tickets.models import Ticket
+from app.tickets.queries import OPEN_STATUSES, TicketFilters, export_rows, page_of_tickets, valid_statuses
+from app.timeutil import to_paris
+
+EXPORT_HEADER = ("reference", "opened_at", "closed_at", "channel", "site", "device", "procedure", "owner",
+                 "status", "outcome", "mode", "digital_choice", "payment_assisted", "protocol_confirmed",
+                 "requested_procedure", "requested_service", "anonymous", "resident_id", "agent", "external_ref")
+
+
+def _render_list(title: str, filters: TicketFilters, endpoint: str, oldest_first: bool = False, form=None,
+                 intro: str = ""):
+    page = page_of_tickets(filters, cursor=request.args.get("after"), before=request.args.get("before"),
+                           per_page=current_app.config["TICKETS_PER_PAGE"], oldest_first=oldest_first)
+    args = {k: v for k, v in request.args.items() if k not in ("after", "before")}
+    return render_template("tickets/list.html", title=title, page=page, endpoint=endpoint, args=args,
+                           form=form, intro=intro, status_labels=STATUS_LABELS)
+
+
+@bp.route("/mine")
+@role_required(*LIST_ROLES)
+def my_tickets():
+    """Mes tickets ouverts: tickets whose agent is me, not closed yet, newest first."""
+    if current_user.role == "manager":
+        return redirect(url_for("tickets.search"))
+    filters = TicketFilters(agent_id=current_user.id, statuses=OPEN_STATUSES,
+                            extra=[ticket_visibility_clause(current_user, Ticket)])
+    return _render_list("Mes tickets ouverts", filters, "tickets.my_tickets")
+
+
+@bp.route("/queue")
+@role_required(*LIST_ROLES)
+def site_queue():
+    """File de mon site: the site's tickets still to deal with, oldest first."""
+    if current_user.site_id is None:
+        abort(403)
+    statuses = valid_statuses(request.args.getlist("status")) or OPEN_STATUSES
+    filters = TicketFilters(site_id=current_user.site_id, statuses=statuses,
+                            extra=[ticket_visibility_clause(current_user, Ticket)])
+    return _render_list(f"File de mon site — {current_user.site.label}", filters, "tickets.site_queue",
+                        oldest_first=True, intro="Du plus ancien au plus récent.")
+
+
+def _search_form() -> TicketSearchForm:
+    form = TicketSearchForm(request.args)
+    form.channel_id.choices = choices([("", "Tous")] + [(c.id, c.label) for c in list_active_channels()])
+    form.site_id.choices = choices([("", "Tous")] + [(s.id, s.label) for s in list_active_sites()])
+    procedures = [(p.id, procedure_label(p)) for p in list_active_procedures()]
+    form.procedure_id.choices = choices([("", "Toutes")] + procedures)
+    return form
+
+
+def _search_filters(form) -> TicketFilters:
+    status = form.status.data or ""
+    statuses = OPEN_STATUSES if status == "active" else valid_statuses([status])
+    valid = form.validate()
+    return TicketFilters(
+        channel_id=form.channel_id.data, site_id=form.site_id.data, statuses=statuses,
+        procedure_id=form.procedure_id.data, owner=form.owner.data or None,
+        date_from=form.date_from.data if valid else None, date_to=form.date_to.data if valid else None,
+        extra=[ticket_visibility_clause(current_user, Ticket)])
+
+
+@bp.route("/search")
+@role_required(*LIST_ROLES)
+def search():
+    """Search with filters (channel, site, status, procedure, owner City/State, period), newest first."""
+    try:
+        form = _search_form()
+        filters = _search_filters(form)
+    except ValueError:
+        abort(400)
+    return _render_list("Rechercher des tickets", filters, "tickets.search", form=form)
+
+
+@bp.route("/export.csv")
+@role_required(*LIST_ROLES)
+def export():
+    """The search's tickets as CSV (UTF-8 with BOM, semicolons), streamed; cells never run as formulas."""
+    try:
+        filters = _search_filters(_search_form())
+    except ValueError:
+        abort(400)
+    record("ticket.export", object_type="ticket", detail={k: v for k, v in request.args.items()})
+    db.session.commit()
+
+    def rows():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(EXPORT_HEADER)
+        yield "\ufeff" + buffer.getvalue()
+        for row in export_rows(filters):
+            buffer.seek(0)
+            buffer.truncate()
+            values = list(row)
+            values[1] = to_paris(values[1]).isoformat() if values[1] else ""
+            values[2] = to_paris(values[2]).isoformat() if values[2] else ""
+            writer.writerow([safe_cell("" if v is None else v) for v in values])
+            yield buffer.getvalue()
+
+    headers = {"Content-Disposition": "attachment; filename=tickets.csv"}
+    return Response(stream_with_context(rows()), mimetype="text/csv", headers=headers)
+
+
+@bp.route("/resident/<int:resident_id>")
+@login_required
+def resident_list(resident_id: int):
+    """The tickets of one resident that the agent may open (the 360° page shows them all)."""
+    if current_user.role not in LIST_ROLES:
+        abort(403)
+    filters = TicketFilters(resident_id=resident_id, extra=[ticket_visibility_clause(current_user, Ticket)])
+    return _render_list("Tickets de l'usager", filters, "tickets.resident_list")
