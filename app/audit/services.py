@@ -4,7 +4,21 @@ from flask import has_request_context, request
 from flask_login import current_user
 
 from app.audit.models import AuditEntry
+from app.cardnumbers import contains_card_number
 from app.extensions import db
+
+CARD_MASK = "[numéro de carte masqué]"
+
+
+def scrub(value):
+    """`value` with any text holding a card number masked (an audit entry never stores one)."""
+    if isinstance(value, str):
+        return CARD_MASK if contains_card_number(value) else value
+    if isinstance(value, dict):
+        return {key: scrub(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub(item) for item in value]
+    return value
 
 
 def _current_agent():
@@ -31,12 +45,12 @@ def record(
     entry = AuditEntry(
         action=action,
         agent_id=agent.id if agent is not None else None,
-        agent_login=(agent.login if agent is not None else (agent_login or "")[:80]) or None,
+        agent_login=scrub((agent.login if agent is not None else (agent_login or "")[:80]) or None),
         object_type=object_type,
-        object_id=str(object_id) if object_id is not None else None,
+        object_id=scrub(str(object_id)[:80]) if object_id is not None else None,
         resident_id=resident_id,
         ip=request.remote_addr if has_request_context() else None,
-        detail=detail or {},
+        detail=scrub(detail or {}),
     )
     db.session.add(entry)
     return entry
