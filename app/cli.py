@@ -6,18 +6,20 @@ from app.auth.cli import users
 from app.channels.cli import reference
 from app.demo import demo
 from app.privacy.cli import privacy
+from app.reports.cli import report
 from app.tickets.cli import tickets
 
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="S'arrêter quand les files sont vides.")
-def worker_command(burst):
+@click.option("--no-periodic", is_flag=True, help="Sans les tâches périodiques (faits, ramasseur, lundi 6 h).")
+def worker_command(burst, no_periodic):
     """Run an RQ worker (with its scheduler) for Relais's queues."""
     from flask import current_app
 
     from app.workers import run_worker
 
-    run_worker(current_app._get_current_object(), burst=burst)
+    run_worker(current_app._get_current_object(), burst=burst, periodic=not no_periodic)
 
 
 def init_app(app) -> None:
@@ -28,3 +30,4 @@ def init_app(app) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(privacy)
     app.cli.add_command(tickets)
+    app.cli.add_command(report)

@@ -49,6 +49,15 @@ def load_all() -> None:
     for step in DEMO_STEPS:
         step()
     db.session.commit()
+    _report_facts_step()  # after every data step: the dashboards read the daily facts
+    db.session.commit()
+
+
+def _report_facts_step() -> None:
+    from app.reports.facts.refresh import refresh_facts
+
+    result = refresh_facts()
+    click.echo(f"Faits quotidiens des tableaux de bord : {result['days']} jour(s) calculé(s).")
 
 
 def _reference_step() -> None:

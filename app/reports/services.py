@@ -71,6 +71,7 @@ def request_run(reports: list[str] | None, params: ReportParams, agent=None, sch
         db.session.delete(run)
         db.session.commit()
         return first
+    db.session.commit()  # end the read transaction: the job (maybe in this process) works in its own
     try:
         enqueue_run(run)
     except Exception:  # noqa: BLE001 - an in-process run records its own failure on the run

@@ -1,0 +1,86 @@
+"""The dashboard page: asking for a run, reading charts and tables, downloading the same numbers."""
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import openpyxl
+
+from app.audit.models import AuditEntry
+from app.extensions import db
+from app.reports.facts.refresh import refresh_facts
+from app.reports.models import ReportRun
+from tests.conftest import text_of
+from tests.reports.factory import make_ticket
+
+
+def pilot_like_tickets():
+    for day in range(1, 11):
+        make_ticket(datetime(2017, 1, day, 9, tzinfo=UTC), procedure="critair")
+        make_ticket(datetime(2017, 1, day, 10, tzinfo=UTC), procedure="library-card", site="mairie-04")
+        make_ticket(datetime(2017, 1, day, 11, tzinfo=UTC), procedure="=HYPERLINK(1)" and "library-card",
+                    requested_service_text="=cmd|' /C calc'!A0")
+    refresh_facts()
+    db.session.commit()
+
+
+def ask(client, **extra):
+    data = {"date_from": "2017-01-01", "date_to": "2017-01-31", "reports": ["state-share", "unmet-demand"], **extra}
+    return client.post("/reports/", data=data)
+
+
+def test_dashboard_is_for_managers_and_admins_only(app, reference, client_as):
+    assert client_as("counter_agent").get("/reports/").status_code == 403
+    page = client_as("manager").get("/reports/")
+    assert page.status_code == 200 and "Calculer des tableaux de bord" in text_of(page)
+    assert client_as("admin").get("/reports/").status_code == 200
+
+
+def test_period_ending_before_it_starts_is_refused_on_the_field(app, reference, client_as):
+    response = ask(client_as("manager"), date_from="2017-02-01", date_to="2017-01-01")
+    assert response.status_code == 422
+    assert "La date de fin doit être le même jour que la date de début ou après" in text_of(response)
+    assert db.session.execute(db.select(db.func.count(ReportRun.id))).scalar() == 0
+
+
+def test_a_run_shows_each_chart_beside_its_table(app, reference, client_as):
+    pilot_like_tickets()
+    client = client_as("manager")
+    response = ask(client)
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"])
+    body = page.get_data(as_text=True)
+    assert "État : terminé" in text_of(page)
+    assert "<caption>Part des démarches de l&#39;État — par site</caption>" in body
+    assert '<th scope="row">mairie-02</th>' in body
+    chart_url = body.split('<img src="')[1].split('"')[0]
+    chart = client.get(chart_url)
+    assert chart.headers["Content-Type"].startswith("image/svg+xml")
+    assert "Part de l'État" in chart.get_data(as_text=True) and "<style" not in chart.get_data(as_text=True)
+
+
+def test_csv_and_xlsx_downloads_hold_the_same_numbers_and_are_audited(app, reference, client_as):
+    pilot_like_tickets()
+    client = client_as("manager")
+    run_url = ask(client).headers["Location"]
+    run_id = int(run_url.rstrip("/").split("/")[-1])
+    csv_response = client.get(f"/reports/runs/{run_id}/export.csv")
+    rows = list(csv.reader(io.StringIO(csv_response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    site_header = rows.index(["Site", "Total", "État", "Ville", "Part État"])
+    assert rows[site_header + 1] == ["mairie-02", "20", "10", "10", "0.5"]
+    assert ["'=cmd|' /C calc'!A0", "10", "1.0"] in rows  # a formula is never executed
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/reports/runs/{run_id}/export.xlsx").data))
+    sheet_rows = [list(r) for r in workbook["state-share"].iter_rows(values_only=True)]
+    header = sheet_rows.index(["Site", "Total", "État", "Ville", "Part État"])
+    assert sheet_rows[header + 1] == ["mairie-02", 20, 10, 10, 0.5]
+    exports = db.session.execute(db.select(AuditEntry).where(AuditEntry.action == "report.export")).scalars().all()
+    assert sorted(e.detail["format"] for e in exports) == ["csv", "xlsx"]
+
+
+def test_with_redis_down_the_page_says_so_and_still_computes(app, reference, client_as):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    client = client_as("manager")
+    assert "Le service de calcul est indisponible" in text_of(client.get("/reports/"))
+    response = ask(client)
+    assert response.status_code == 303
+    assert "État : terminé" in text_of(client.get(response.headers["Location"]))
