@@ -10,6 +10,7 @@ still runs (jobs in-process) but the tests that need the real worker are skipped
 """
 
 import os
+import random
 import re
 import shutil
 import signal
@@ -17,10 +18,12 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
@@ -194,7 +197,8 @@ def server(chromium_path, tmp_path_factory):
     if not _port_is_free():
         pytest.fail(f"port {PORT} is already in use: another end-to-end run, or a stray server?")
     tmp_dir = tmp_path_factory.mktemp("e2e")
-    log_dir = tmp_dir
+    log_dir = RESULTS_DIR / "logs"  # kept after the run (the tmp dirs of pytest are recycled)
+    log_dir.mkdir(parents=True, exist_ok=True)
     database_url = _e2e_database_url(tmp_dir)
     worker_wanted = _redis_answers(E2E_REDIS_URL)
     env = {
@@ -207,6 +211,7 @@ def server(chromium_path, tmp_path_factory):
         "PYTHONUNBUFFERED": "1",
     }
     setup_log = log_dir / "setup.log"
+    setup_log.write_text("")
     _run_cli(["db", "upgrade"], env, setup_log)
     _run_cli(["demo", "load"], env, setup_log)
 
@@ -422,3 +427,58 @@ def check_axe(request):
 def has_horizontal_scroll(page) -> bool:
     """True when the page is wider than the viewport (the agent would have to scroll sideways)."""
     return page.evaluate("() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
+
+
+# ---------------------------------------------------------------- what several flows do
+
+
+def unique_name(prefix: str) -> str:
+    """A last name no other test (or earlier run on this database) uses."""
+    return f"{prefix}{uuid.uuid4().hex[:6].upper()}"
+
+
+def random_mobile() -> tuple[str, str]:
+    """A French mobile number, as typed at the counter ("06 12 34 56 78") and in international form."""
+    digits = f"1{random.randint(0, 9_999_999):07d}"  # 06 1x: metropolitan (06 93 would be La Réunion)
+    national = "06 " + " ".join(digits[i:i + 2] for i in range(0, 8, 2))
+    international = "+33 6 " + " ".join(digits[i:i + 2] for i in range(0, 8, 2))
+    return national, international
+
+
+def create_resident(page, last_name: str, first_name: str, phone: str = "", birth_date: str = "",
+                    postal_code: str = "") -> int:
+    """Create a resident through the full record form (as a counter agent would); returns its record number."""
+    page.goto("/contacts/new")
+    page.get_by_label("Nom", exact=True).fill(last_name)
+    page.get_by_label("Prénom", exact=True).fill(first_name)
+    if phone:
+        page.get_by_label("Téléphone", exact=True).fill(phone)
+    if birth_date:
+        page.get_by_label("Date de naissance").fill(birth_date)
+    if postal_code:
+        page.get_by_label("Code postal").fill(postal_code)
+    page.get_by_role("button", name="Créer l'usager").click()
+    return resident_id_of(page)
+
+
+def resident_id_of(page) -> int:
+    """The record number of the resident page being shown."""
+    expect(page).to_have_url(re.compile(r"/contacts/\d+$"))
+    return int(re.search(r"/contacts/(\d+)$", page.url).group(1))
+
+
+def tab_to(page, locator, max_presses: int = 40) -> None:
+    """Press Tab until `locator` has the focus (keyboard only); fails if it never gets it."""
+    for _ in range(max_presses):
+        if locator.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{locator} never got the focus after {max_presses} presses of Tab")
+
+
+def focus_is_visible(page) -> bool:
+    """The focused element shows a focus indicator (an outline or a box shadow)."""
+    return page.evaluate("""() => {
+        const s = getComputedStyle(document.activeElement);
+        return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+    }""")

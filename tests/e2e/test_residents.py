@@ -1,51 +1,20 @@
 """Residents in the browser: live search by phone, the 360° view, a likely duplicate found and merged (flow 4)."""
 
-import random
 import re
-import uuid
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import has_horizontal_scroll, save_screenshot
+from tests.e2e.conftest import (
+    create_resident,
+    has_horizontal_scroll,
+    random_mobile,
+    resident_id_of,
+    save_screenshot,
+    unique_name,
+)
 
 TABLET = {"width": 768, "height": 1024}
 KIOSK = {"width": 1080, "height": 1920}
-
-
-def unique_name(prefix: str) -> str:
-    """A last name no other test (or earlier run on this database) uses."""
-    return f"{prefix}{uuid.uuid4().hex[:6].upper()}"
-
-
-def random_mobile() -> tuple[str, str]:
-    """A French mobile number, as typed at the counter ("06 12 34 56 78") and in international form."""
-    digits = f"{random.randint(0, 99_999_999):08d}"
-    national = "06 " + " ".join(digits[i:i + 2] for i in range(0, 8, 2))
-    international = "+33 6 " + " ".join(digits[i:i + 2] for i in range(0, 8, 2))
-    return national, international
-
-
-def create_resident(page, last_name: str, first_name: str, phone: str = "", birth_date: str = "",
-                    postal_code: str = "") -> int:
-    """Fill the full record form and create the resident (confirming past a duplicate warning only if asked
-    by the caller); returns the new record's number."""
-    page.goto("/contacts/new")
-    page.get_by_label("Nom", exact=True).fill(last_name)
-    page.get_by_label("Prénom", exact=True).fill(first_name)
-    if phone:
-        page.get_by_label("Téléphone", exact=True).fill(phone)
-    if birth_date:
-        page.get_by_label("Date de naissance").fill(birth_date)
-    if postal_code:
-        page.get_by_label("Code postal").fill(postal_code)
-    page.get_by_role("button", name="Créer l'usager").click()
-    return resident_id_of(page)
-
-
-def resident_id_of(page) -> int:
-    """The record number of the resident page being shown."""
-    expect(page).to_have_url(re.compile(r"/contacts/\d+$"))
-    return int(re.search(r"/contacts/(\d+)$", page.url).group(1))
 
 
 def test_live_search_finds_a_resident_by_phone_typed_in_another_format(page_as, check_axe):
