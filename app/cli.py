@@ -4,6 +4,7 @@ import click
 
 from app.auth.cli import users
 from app.channels.cli import reference
+from app.config import QUEUES
 from app.demo import demo
 from app.privacy.cli import privacy
 from app.reports.cli import report
@@ -13,13 +14,16 @@ from app.tickets.cli import tickets
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="S'arrêter quand les files sont vides.")
 @click.option("--no-periodic", is_flag=True, help="Sans les tâches périodiques (faits, ramasseur, lundi 6 h).")
-def worker_command(burst, no_periodic):
+@click.option("--queue", "queues", multiple=True, type=click.Choice(QUEUES),
+              help="N'écouter que cette file (répétable) ; par défaut toutes.")
+def worker_command(burst, no_periodic, queues):
     """Run an RQ worker (with its scheduler) for Relais's queues."""
     from flask import current_app
 
     from app.workers import run_worker
 
-    run_worker(current_app._get_current_object(), burst=burst, periodic=not no_periodic)
+    run_worker(current_app._get_current_object(), burst=burst, queues=tuple(queues) or QUEUES,
+               periodic=not no_periodic)
 
 
 def init_app(app) -> None:

@@ -26,7 +26,7 @@ from tqdm import tqdm
 from bench.activity import generate_tickets
 from bench.copyload import copy_rows, rebuild_indexes, secondary_indexes
 from bench.population import generate_residents
-from bench.prepare import build_facts, dsn_of, prepare_schema
+from bench.prepare import build_facts, dsn_of, prepare_schema, recreate_database
 from bench.rows import (
     EVENT_COLUMNS,
     RESIDENT_COLUMNS,
@@ -113,6 +113,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2017, help="random seed (same seed, same city)")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
                         help="PostgreSQL URL (default: $DATABASE_URL)")
+    parser.add_argument("--fresh-database", action="store_true",
+                        help="drop and recreate the database first (schema built from the migrations)")
     parser.add_argument("--timings-file", default=str(Path(__file__).with_name("generate.json")),
                         help="where to write the timings (JSON)")
     args = parser.parse_args(argv)
@@ -134,6 +136,8 @@ def main(argv=None) -> dict:
         timings[name] = round(now - since, 2)
         return now
 
+    if args.fresh_database:
+        recreate_database(dsn)
     app, ref = prepare_schema(args.database_url)
     t = lap("schema_reference_agents", started)
     last_day = np.datetime64(date.today() - timedelta(days=1))

@@ -19,6 +19,20 @@ def dsn_of(url: str) -> str:
     return url
 
 
+def recreate_database(dsn: str) -> None:
+    """Drop and create the database of `dsn` (a bench database: its name must start with relais_bench)."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    params = conninfo_to_dict(dsn)
+    name = params.get("dbname", "")
+    if not name.startswith("relais_bench"):
+        raise SystemExit(f"--fresh-database refuse de supprimer la base {name!r} (pas une base relais_bench*)")
+    with psycopg.connect(make_conninfo(dsn, dbname="postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def bench_app(database_url: str, **config):
     """The application on `database_url` (nothing else of the environment changes)."""
     from app import create_app

@@ -1,0 +1,143 @@
+"""Measure the product at city scale, each figure beside its baseline in the same run.
+
+    python -m bench.run            # on the full database (BENCH_DATABASE_URL, default relais_bench)
+    python -m bench.run --quick    # generates a small city into relais_bench_quick and measures it (< 2 min)
+
+Writes `results.json` and the table of `RESULTS.md` (between its bench markers, the rest of the file
+is kept) into `bench/` for a full run, `instance/bench-quick/` for a quick one. A measurement whose
+feature is missing or which fails is reported as such, never estimated.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import time
+import traceback
+from datetime import date, timedelta
+from pathlib import Path
+
+import psycopg
+
+from bench import dashboard, search, web
+from bench.prepare import BENCH_MANAGER, dsn_of
+from bench.report import evaluate_targets, write_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+FULL_URL = "postgresql://postgres@127.0.0.1/relais_bench"
+QUICK_URL = "postgresql://postgres@127.0.0.1/relais_bench_quick"
+QUICK_SIZE = (20_000, 60_000)
+MEASURES = ("dashboard", "search", "logging", "pages", "export")
+
+
+def _guard(name: str, func, *args) -> dict:
+    """Run one measurement; an exception becomes an `error` entry with its last line."""
+    started = time.perf_counter()
+    print(f"== {name}", flush=True)
+    try:
+        result = func(*args)
+    except Exception as exc:  # noqa: BLE001 - one failed measurement must not hide the others
+        traceback.print_exc()
+        result = {"status": "error", "error": f"{type(exc).__name__}: {exc}"[:500]}
+    result.setdefault("status", "ok")
+    result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    result["wall_seconds"] = round(time.perf_counter() - started, 1)
+    print(json.dumps(result, default=str)[:1500], flush=True)
+    return result
+
+
+def database_facts(url: str) -> dict:
+    with psycopg.connect(dsn_of(url)) as conn:
+        residents = conn.execute("SELECT count(*) FROM residents").fetchone()[0]
+        tickets = conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
+        last = conn.execute("SELECT max((opened_at AT TIME ZONE 'Europe/Paris')::date) FROM tickets").fetchone()[0]
+        size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()[0]
+        version = conn.execute("SHOW server_version").fetchone()[0]
+        shared = conn.execute("SHOW shared_buffers").fetchone()[0]
+    return {"residents": residents, "tickets": tickets, "last_day": str(last), "database_size": size,
+            "postgresql": version, "shared_buffers": shared}
+
+
+def measure_dashboard(url: str, last_day: date) -> dict:
+    start, end = last_day - timedelta(days=364), last_day
+    result = {"period": [str(start), str(end)]}
+    for mode in ("job", "group_by", "pandas"):
+        result[mode] = dashboard.measure(mode, url, start, end)
+    job = result["job"]
+    if job.get("status") == "ok" and job.get("seconds"):
+        for mode in ("group_by", "pandas"):
+            if result[mode].get("status") == "ok":
+                result[f"speedup_vs_{mode}"] = round(result[mode]["seconds"] / job["seconds"], 1)
+    return result
+
+
+def measure_http(url: str, redis_url: str, port: int, quick: bool, out_dir: Path, which: set) -> dict:
+    server = web.Server(url, redis_url, port, str(out_dir / "gunicorn-access.log"))
+    try:
+        server.wait_ready()
+        sessions = web.sign_in_sessions(port, "plateforme-3975", web.SESSIONS)
+        result = {}
+        if "pages" in which:
+            result["pages"] = _guard("pages", web.measure_pages, url, port, sessions[0], 10 if quick else 40)
+        if "logging" in which:
+            result["logging"] = _guard("logging", web.measure_logging, url, port, sessions, (16, 64),
+                                       4 if quick else 20)
+        return result
+    finally:
+        server.stop()
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="generate and measure a small city (CI)")
+    parser.add_argument("--database-url", help="PostgreSQL URL (default: BENCH_DATABASE_URL or relais_bench)")
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "5107")))
+    parser.add_argument("--only", nargs="*", choices=MEASURES, help="run only these measurements")
+    parser.add_argument("--output-dir", help="where results.json and RESULTS.md go")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    url = args.database_url or (QUICK_URL if args.quick else os.environ.get("BENCH_DATABASE_URL", FULL_URL))
+    out_dir = Path(args.output_dir or (ROOT / "instance" / "bench-quick" if args.quick else ROOT / "bench"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    which = set(args.only or MEASURES)
+    started = time.perf_counter()
+    meta = {"started_at": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "quick": args.quick, "cpus": os.cpu_count(),
+            "python": platform.python_version(), "load_average_before": [round(x, 2) for x in os.getloadavg()]}
+    if args.quick:
+        from bench import generate
+
+        residents, tickets = QUICK_SIZE
+        meta["generation"] = generate.main(["--residents", str(residents), "--tickets", str(tickets), "--fresh-database",
+                                            "--database-url", url, "--timings-file", str(out_dir / "generate.json")])
+    elif (ROOT / "bench" / "generate.json").exists():
+        meta["generation"] = json.loads((ROOT / "bench" / "generate.json").read_text())
+    meta["database"] = database_facts(url)
+    subprocess.run(["redis-cli", "-u", args.redis_url, "FLUSHDB"], check=False, capture_output=True)
+    last_day = date.fromisoformat(meta["database"]["last_day"])
+    measures: dict = {}
+    if "dashboard" in which:
+        measures["dashboard"] = _guard("dashboard", measure_dashboard, url, last_day)
+    if "search" in which:
+        measures["search"] = _guard("search", search.measure, url, args.quick)
+    if which & {"logging", "pages"}:
+        measures.update(measure_http(url, args.redis_url, args.port, args.quick, out_dir, which))
+    if "export" in which:
+        from bench import export
+
+        measures["export"] = _guard("export", export.measure, url, args.redis_url, 10_000 if args.quick else 100_000)
+    meta["seconds"] = round(time.perf_counter() - started, 1)
+    meta["bench_manager"] = BENCH_MANAGER
+    results = {"meta": meta, "measures": measures, "targets": evaluate_targets(measures, args.quick)}
+    (out_dir / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    write_markdown(out_dir / "RESULTS.md", results)
+    print(f"bench.run: {out_dir / 'results.json'} and {out_dir / 'RESULTS.md'} written in {meta['seconds']} s")
+    return results
+
+
+if __name__ == "__main__":
+    main()
