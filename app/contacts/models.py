@@ -23,7 +23,8 @@ class Resident(db.Model):
         Index("ix_residents_family_number", "family_number"),
         # Exact and prefix search on the normalised name: text_pattern_ops makes LIKE 'abc%' use the
         # btree on PostgreSQL whatever the collation (a plain index elsewhere).
-        Index("ix_residents_search_name", "search_name", postgresql_ops={"search_name": "text_pattern_ops"}),
+        # (id breaks ties, so "martin" reads its first 20 rows in index order without sorting.)
+        Index("ix_residents_search_name", "search_name", "id", postgresql_ops={"search_name": "text_pattern_ops"}),
         # Typo-tolerant search: a trigram GIN index on PostgreSQL (pg_trgm); a plain index on SQLite.
         Index("ix_residents_search_name_trgm", "search_name", postgresql_using="gin",
               postgresql_ops={"search_name": "gin_trgm_ops"}),

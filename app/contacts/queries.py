@@ -7,6 +7,8 @@ Search is tiered so that it stays fast on millions of rows (PostgreSQL):
 On SQLite, tier 3 ranks a bounded set of candidates in Python with the same trigram measure.
 """
 
+from itertools import permutations
+
 from sqlalchemy import case, func, literal_column, or_, text
 
 from app.contacts.models import Resident, ResidentChange
@@ -99,17 +101,20 @@ def _prefix_matches(key: str, limit: int) -> list[Resident]:
 
 
 def _fuzzy_matches_postgresql(key: str, limit: int, exclude: set[int]) -> list[Resident]:
+    """A bounded set of trigram candidates (GIN), ranked in SQL; only the winners are loaded."""
     db.session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"),
                        {"t": str(WORD_SIMILARITY_THRESHOLD)})
-    candidates = (db.select(Resident.id).where(live_clause(), Resident.search_name.op("%>")(key))
-                  .limit(FUZZY_CANDIDATES).subquery())
-    word_score = func.word_similarity(key, Resident.search_name)
-    stmt = (db.select(Resident).where(Resident.id.in_(db.select(candidates.c.id)))
-            .order_by(word_score.desc(), func.similarity(key, Resident.search_name).desc(),
-                      Resident.search_name, Resident.id)
-            .limit(3 * limit + len(exclude)))
-    return [r for r in db.session.execute(stmt).scalars()
-            if r.id not in exclude and covers(key, r.search_name)][:limit]
+    candidates = (db.select(Resident.id, Resident.search_name)
+                  .where(live_clause(), Resident.search_name.op("%>")(key)).limit(FUZZY_CANDIDATES).subquery())
+    ranked = (db.select(candidates.c.id, candidates.c.search_name)
+              .order_by(func.word_similarity(key, candidates.c.search_name).desc(),
+                        func.similarity(key, candidates.c.search_name).desc(), candidates.c.search_name,
+                        candidates.c.id)
+              .limit(3 * limit + len(exclude)))
+    rows = db.session.execute(ranked).all()
+    ids = [row.id for row in rows if row.id not in exclude and covers(key, row.search_name)][:limit]
+    loaded = {r.id: r for r in db.session.execute(db.select(Resident).where(Resident.id.in_(ids))).scalars()}
+    return [loaded[i] for i in ids if i in loaded]
 
 
 def _fuzzy_matches_sqlite(key: str, limit: int, exclude: set[int]) -> list[Resident]:
@@ -146,6 +151,15 @@ def search_residents(q: str, limit: int = 20) -> list[Resident]:
         raise SearchQueryError(f"Saisissez au moins {MIN_NAME_CHARS} caractères pour chercher un nom "
                                "(ou un téléphone, un e-mail, une référence).")
     found = _prefix_matches(key, limit)
+    words = key.split()
+    if 1 < len(words) <= 3:
+        # "marie martin" typed first name first: the same prefix search, words reordered.
+        for order in permutations(words):
+            if len(found) >= limit:
+                break
+            if list(order) != words:
+                seen = {r.id for r in found}
+                found += [r for r in _prefix_matches(" ".join(order), limit) if r.id not in seen][:limit - len(found)]
     if len(found) < limit:
         fuzzy = _fuzzy_matches_postgresql if _is_postgresql() else _fuzzy_matches_sqlite
         found += fuzzy(key, limit - len(found), {r.id for r in found})

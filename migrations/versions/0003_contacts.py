@@ -20,16 +20,18 @@ depends_on = None
 def upgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        # Replace the plain btree by one that serves LIKE 'prefix%' whatever the collation.
-        op.drop_index("ix_residents_search_name", table_name="residents")
-        op.create_index("ix_residents_search_name", "residents", ["search_name"],
-                        postgresql_ops={"search_name": "text_pattern_ops"})
+    # Replace the plain btree by one that serves LIKE 'prefix%' whatever the collation (text_pattern_ops
+    # on PostgreSQL) and reads name order without a sort (id breaks ties).
+    with op.batch_alter_table("residents") as batch_op:
+        batch_op.drop_index("ix_residents_search_name")
+        batch_op.create_index("ix_residents_search_name", ["search_name", "id"],
+                              postgresql_ops={"search_name": "text_pattern_ops"})
     op.create_index("ix_residents_search_name_trgm", "residents", ["search_name"],
                     postgresql_using="gin", postgresql_ops={"search_name": "gin_trgm_ops"})
 
 
 def downgrade():
     op.drop_index("ix_residents_search_name_trgm", table_name="residents")
-    if op.get_bind().dialect.name == "postgresql":
-        op.drop_index("ix_residents_search_name", table_name="residents")
-        op.create_index("ix_residents_search_name", "residents", ["search_name"])
+    with op.batch_alter_table("residents") as batch_op:
+        batch_op.drop_index("ix_residents_search_name")
+        batch_op.create_index("ix_residents_search_name", ["search_name"], unique=False)
