@@ -500,8 +500,9 @@ def focus_is_visible(page) -> bool:
     }""")
 
 
-def log_counter_ticket(page, resident_id: int, procedure: str, notes: str = "") -> str:
-    """From the resident's page, log a counter ticket for `procedure` (an option's label); returns its reference."""
+def log_ticket(page, resident_id: int, procedure: str, notes: str = "") -> str:
+    """From the resident's page, log a ticket for `procedure` (an option's label) with the role's defaults;
+    returns its reference."""
     page.goto(f"/contacts/{resident_id}")
     page.get_by_role("link", name="Nouveau ticket").click()
     page.get_by_label("Démarche", exact=True).select_option(label=procedure)

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import create_resident, log_counter_ticket, random_mobile, unique_name
+from tests.e2e.conftest import create_resident, log_ticket, random_mobile, unique_name
 
 CIVIL_STATUS = "Actes d'état civil (naissance, mariage, décès) (Ville)"
 
@@ -19,18 +19,18 @@ def expect_refusal(page, response) -> None:
     expect(page.get_by_role("link", name="Retour à l'accueil")).to_be_visible()
 
 
-def test_counter_agent_of_another_town_hall_gets_the_refusal_page_not_the_ticket(page_as, check_axe):
-    owner = page_as("guichet12")
+def test_counter_agent_gets_the_refusal_page_not_a_3975_ticket(page_as, check_axe):
+    owner = page_as("tel3975")
     national, _ = random_mobile()
     last_name = unique_name("Fontaine")
     secret = f"Note interne {uuid.uuid4().hex[:8]}"
-    resident_id = create_resident(owner, last_name, "Irène", phone=national, postal_code="75012")
-    reference = log_counter_ticket(owner, resident_id, CIVIL_STATUS, notes=secret)
+    resident_id = create_resident(owner, last_name, "Irène", phone=national, postal_code="75011")
+    reference = log_ticket(owner, resident_id, CIVIL_STATUS, notes=secret)
     owner.get_by_role("link", name=reference).click()
     expect(owner.get_by_role("heading", level=1)).to_contain_text(reference)
     ticket_path = re.search(r"(/tickets/\d+)$", owner.url).group(1)
 
-    intruder = page_as("guichet")  # Mairie du 2e
+    intruder = page_as("guichet")  # a counter agent sees the tickets of their own town hall only
     response = intruder.goto(ticket_path)
 
     expect_refusal(intruder, response)

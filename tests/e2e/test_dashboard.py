@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     create_resident,
-    log_counter_ticket,
+    log_ticket,
     random_mobile,
     save_screenshot,
     unique_name,
@@ -35,7 +35,7 @@ def test_manager_runs_the_dashboard_sees_the_charts_and_downloads_the_xlsx(worke
     national, _ = random_mobile()
     resident_id = create_resident(counter, unique_name("Lefebvre"), "Marc", phone=national, postal_code="75012")
     for procedure in (CRITAIR, CRITAIR, CIVIL_STATUS):
-        log_counter_ticket(counter, resident_id, procedure)
+        log_ticket(counter, resident_id, procedure)
     # The worker refreshes the daily facts every 30 s; the operator command does it now rather than waiting.
     today = datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()
     worker.cli("report", "rebuild-facts", "--from", today, "--to", today)
