@@ -70,12 +70,13 @@ def channels(params: ReportParams) -> dict:
 
 def procedures(params: ReportParams, top: int = 20) -> dict:
     frame = sum_facts(fact_procedures, ["procedure_id"], ["tickets"], params)
-    catalogue = procedure_catalogue()[["procedure_id", "code", "label", "owner"]]
-    frame = frame.merge(catalogue, on="procedure_id", how="left").drop(columns=["procedure_id"])
-    frame = _fill(frame, "code", "owner")
-    frame["label"] = frame["label"].where(frame["label"].notna(), "Sans démarche")
-    table = builders.build_breakdown(frame, "code", "label")
-    owners = frame.groupby("code")["owner"].first()
+    catalogue = {row.procedure_id: row for row in procedure_catalogue().itertuples(index=False)}
+    found = [catalogue.get(int(i)) if pd.notna(i) else None for i in frame["procedure_id"]]
+    frame = frame.drop(columns=["procedure_id"]).assign(
+        code=[p.code if p else NONE for p in found], label=[p.label if p else "Sans démarche" for p in found],
+        owner=[p.owner if p else NONE for p in found])
+    table = builders.build_breakdown(frame.drop(columns=["owner"]), "code", "label")
+    owners = dict(zip(frame["code"], frame["owner"], strict=True))
     table.insert(2, "owner", [owners.get(c, NONE) for c in table["code"]])
     return {"summary": {"total": int(table["tickets"].sum()) if len(table) else 0, "procedures": len(table)},
             "tables": {"top": table.head(top).reset_index(drop=True)}}
