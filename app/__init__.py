@@ -35,10 +35,10 @@ def _sqlite_pragmas(engine) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
+    from app.auth.admin import bp as agents_admin_bp
     from app.auth.views import bp as auth_bp
     from app.channels.views import bp as channels_bp
     from app.contacts.views import bp as contacts_bp
-    from app.auth.admin import bp as agents_admin_bp
     from app.main.views import bp as main_bp
     from app.privacy.views import bp as privacy_bp
     from app.reports.views import bp as reports_bp
@@ -90,9 +90,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    from app import hardening
     from app.auth import ratelimit
 
     ratelimit.init_app(app)
+    hardening.init_app(app)
 
     from app import (
         errors,
