@@ -18,7 +18,6 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -449,8 +448,9 @@ def has_horizontal_scroll(page) -> bool:
 
 
 def unique_name(prefix: str) -> str:
-    """A last name no other test (or earlier run on this database) uses."""
-    return f"{prefix}{uuid.uuid4().hex[:6].upper()}"
+    """A compound last name no other test of the run uses, readable in the screenshots ("Bernard-Lamiro")."""
+    syllables = [random.choice("bdfgklmnprstvz") + random.choice("aeiou") for _ in range(3)]
+    return f"{prefix}-{''.join(syllables).capitalize()}"
 
 
 def random_mobile() -> tuple[str, str]:

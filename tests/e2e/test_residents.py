@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import (
     create_resident,
     has_horizontal_scroll,
+    log_ticket,
     random_mobile,
     resident_id_of,
     save_screenshot,
@@ -59,8 +60,11 @@ def test_search_page_and_resident_page_have_no_serious_accessibility_violation(p
     check_axe(page, "recherche-resultats")
     save_screenshot(page, "recherche")
 
+    log_ticket(page, resident_id, "Vignette Crit'Air (certificat qualité de l'air) (État, paiement)",
+               notes="Vignette commandée ; justificatif envoyé par e-mail.")
     page.goto(f"/contacts/{resident_id}")
     expect(page.get_by_role("heading", level=1)).to_contain_text(last_name.upper())
+    expect(page.get_by_role("heading", name=re.compile(r"Tickets, tous canaux \(1\)"))).to_be_visible()
     check_axe(page, "usager-360")
     save_screenshot(page, "usager-360", full_page=True)
 

@@ -87,9 +87,9 @@ def test_counter_logs_a_critair_purchase_with_the_payment_protocol_and_refuses_a
     page.get_by_label("L'usager avait-il une autre solution que le numérique ?").select_option(
         label="Pas d'autre choix")
     page.get_by_label("La démarche comporte un paiement que j'ai accompagné").check()
-    page.get_by_label("Notes").fill(f"Paiement fait avec la carte {CARD_NUMBER} de l'usager")
     check_axe(page, "ticket-formulaire")
     save_screenshot(page, "ticket-formulaire", full_page=True)
+    page.get_by_label("Notes").fill(f"Paiement fait avec la carte {CARD_NUMBER} de l'usager")
     page.get_by_role("button", name="Enregistrer (Entrée)").click()
 
     # Refused: the message is on the notes field, and the number is not sent back to the browser.
