@@ -26,7 +26,8 @@ INTERNAL_MESSAGE = ("Le calcul du rapport « {title} » a échoué à cause d'un
                     "(run n° {run_id}). Relancez la demande ; si l'erreur persiste, prévenez l'administrateur.")
 
 
-def _start(run: ReportRun) -> None:
+def start_run(run: ReportRun) -> None:
+    """Mark the run running (committed), recording the RQ job that runs it."""
     run.status, run.started_at, run.finished_at, run.progress, run.error = "running", utcnow(), None, 0, None
     job = get_current_job()
     if job is not None:
@@ -78,7 +79,7 @@ def compute_run(run_id: int) -> int:
         return run_id
     if run.status == "finished":
         return run_id
-    _start(run)
+    start_run(run)
     try:
         results, files = compute_results(run, on_progress=lambda p: _set_progress(run_id, p))
         run = db.session.get(ReportRun, run_id)
