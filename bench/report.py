@@ -112,7 +112,7 @@ def _lines(results: dict) -> list[str]:
                        f"p95 {_fmt(r.get('p95_ms'), 'ms')} | ILIKE p50 {_fmt(base.get('p50_ms'), 'ms')}, "
                        f"p95 {_fmt(base.get('p95_ms'), 'ms')} |")
     lg = m.get("logging", {})
-    for clients in (16, 64):
+    for clients in (1, 16, 64):
         f, b = lg.get(f"form_{clients}") or {}, lg.get(f"bare_{clients}") or {}
         out.append(f"| ticket form POST, {clients} clients | {_fmt(f.get('requests_per_second'), 'req/s')}, "
                    f"p95 {_fmt(f.get('p95_ms'), 'ms')}, errors {f.get('errors') or 0} | bare insert "

@@ -43,7 +43,7 @@ def _guard(name: str, func, *args) -> dict:
     result.setdefault("status", "ok")
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     result["wall_seconds"] = round(time.perf_counter() - started, 1)
-    print(json.dumps(result, default=str)[:1500], flush=True)
+    print(f"{name}: {result['status']} in {result['wall_seconds']} s", flush=True)
     return result
 
 
@@ -81,8 +81,8 @@ def measure_http(url: str, redis_url: str, port: int, quick: bool, out_dir: Path
         if "pages" in which:
             result["pages"] = _guard("pages", web.measure_pages, url, port, sessions[0], 10 if quick else 40)
         if "logging" in which:
-            result["logging"] = _guard("logging", web.measure_logging, url, port, sessions, (16, 64),
-                                       4 if quick else 20)
+            result["logging"] = _guard("logging", web.measure_logging, url, port, sessions, (1, 16, 64),
+                                       3 if quick else 20)
         return result
     finally:
         server.stop()
@@ -139,5 +139,20 @@ def main(argv=None) -> dict:
     return results
 
 
+def failures(results: dict) -> list[str]:
+    """Measurements that did not run (error or missing feature): CI fails on them, never on timings."""
+    bad = []
+    for name, measure in results["measures"].items():
+        if measure.get("status") != "ok":
+            bad.append(f"{name}: {measure.get('status')} {measure.get('error') or measure.get('reason') or ''}")
+        for key, part in measure.items():
+            if isinstance(part, dict) and part.get("status") not in (None, "ok"):
+                bad.append(f"{name}.{key}: {part.get('status')} {part.get('error') or part.get('reason') or ''}")
+    return bad
+
+
 if __name__ == "__main__":
-    main()
+    problems = failures(main())
+    for problem in problems:
+        print("bench.run: " + problem)
+    raise SystemExit(1 if problems else 0)

@@ -1,0 +1,69 @@
+"""Profiles that explain a gap: where a ticket form post spends its time, in Python and in SQL.
+
+`profile_form_post` replays the 3975 form post in-process (Flask test client, same code as under
+gunicorn, CSRF off for the replay only) under cProfile, and counts the SQL statements each post sends.
+"""
+
+import cProfile
+import io
+import pstats
+import time
+
+import numpy as np
+
+from bench.prepare import BENCH_PASSWORD, agent_login, bench_app
+
+
+def _top(profile: cProfile.Profile, posts: int, limit: int = 15) -> list[str]:
+    stream = io.StringIO()
+    stats = pstats.Stats(profile, stream=stream).sort_stats("cumulative")
+    stats.print_stats(r"/app/|sqlalchemy/orm/session|psycopg/cursor|jinja2/environment|flask/app", limit)
+    lines = [line.rstrip() for line in stream.getvalue().splitlines() if "/" in line and "(" in line]
+    out = []
+    for line in lines[:limit]:
+        parts = line.split(None, 5)
+        if len(parts) == 6 and parts[3].replace(".", "").isdigit():
+            out.append(f"{float(parts[3]) / posts * 1000:7.1f} ms/post  {parts[0]:>6} calls  {parts[5][-90:]}")
+    return out
+
+
+def profile_form_post(url: str, posts: int = 30) -> dict:
+    """cProfile and SQL count of `posts` ticket form posts by a 3975 operator for known callers."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    app = bench_app(url, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    client = app.test_client()
+    response = client.post("/auth/login", data={"login": agent_login("plateforme-3975", 1),
+                                                "password": BENCH_PASSWORD})
+    if response.status_code != 302:
+        return {"status": "error", "error": f"sign-in answered {response.status_code}"}
+    with app.app_context():
+        procedure_id = db.session.execute(db.text(
+            "SELECT id FROM procedures WHERE owner = 'city' AND availability = 'online' AND NOT involves_payment "
+            "ORDER BY id LIMIT 1")).scalar_one()
+        top = db.session.execute(db.text("SELECT max(id) FROM residents")).scalar_one()
+        statements: list[str] = []
+        event.listen(db.engine, "before_cursor_execute",
+                     lambda _c, _cur, statement, *_a: statements.append(statement.split(None, 3)[:3]))
+    residents = np.random.default_rng(5).integers(1, top + 1, posts + 5).tolist()
+    form = {"procedure_id": procedure_id, "outcome": "completed", "status": "closed"}
+    for resident in residents[:5]:  # warm
+        client.post(f"/tickets/new?resident_id={resident}", data=form)
+    statements.clear()
+    profile = cProfile.Profile()
+    started = time.perf_counter()
+    profile.enable()
+    statuses = [client.post(f"/tickets/new?resident_id={r}", data=form).status_code for r in residents[5:]]
+    profile.disable()
+    elapsed = time.perf_counter() - started
+    kinds: dict[str, int] = {}
+    for words in statements:
+        key = " ".join(words[:1] + ([words[2]] if words[0] in ("INSERT", "UPDATE") and len(words) > 2 else []))
+        kinds[key] = kinds.get(key, 0) + 1
+    return {"status": "ok", "posts": posts, "statuses": sorted(set(statuses)),
+            "ms_per_post_in_process": round(elapsed / posts * 1000, 1),
+            "sql_statements_per_post": round(len(statements) / posts, 1),
+            "sql_by_kind_per_post": {k: round(v / posts, 2) for k, v in sorted(kinds.items())},
+            "cprofile_top": _top(profile, posts)}
