@@ -23,6 +23,10 @@ run: $(STAMP)
 test: $(STAMP)
 	bash scripts/test.sh
 
+## Only the end-to-end tests in Chromium (E2E_UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/).
+e2e: $(STAMP)
+	bash scripts/test.sh tests/e2e
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
