@@ -110,3 +110,16 @@ def test_purge_removes_entries_older_than_the_setting_and_records_itself(entries
 
 def test_purge_keeps_a_year_by_default(entries):
     assert purge_audit_entries() == 0
+
+
+def test_every_action_recorded_by_the_application_has_a_french_label():
+    """Actions written as `record("...")` anywhere in app/ have their own label."""
+    import re
+    from pathlib import Path
+
+    import app as app_package
+    from app.audit.labels import ACTION_LABELS
+
+    source = "\n".join(path.read_text() for path in Path(app_package.__file__).parent.rglob("*.py"))
+    actions = set(re.findall(r'record\(\s*"([a-z_.]+)"', source))
+    assert actions and actions <= set(ACTION_LABELS), sorted(actions - set(ACTION_LABELS))
