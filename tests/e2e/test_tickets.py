@@ -141,9 +141,32 @@ def test_counter_ticket_form_is_usable_on_the_kiosk_and_the_tablet(page_as, view
     page.get_by_label("Je confirme le protocole de paiement").check()
     assert not has_horizontal_scroll(page)
     submit = page.get_by_role("button", name="Enregistrer (Entrée)")
+    if viewport["height"] > 1500:
+        expect(submit).to_be_in_viewport()  # the whole form on the kiosk's screen, no scrolling
     submit.scroll_into_view_if_needed()
     expect(submit).to_be_in_viewport()
     box = submit.bounding_box()
     assert box["height"] >= 40 if viewport["height"] > 1500 else box["height"] >= 24  # a finger-sized target
     submit.click()
     expect(page.get_by_role("status")).to_contain_text("enregistré")
+
+
+def test_every_control_of_the_ticket_form_shows_its_focus(page_as):
+    page = page_as("guichet")
+    _open_counter_ticket_form(page, unique_name("Mercier"))
+    page.get_by_label("Démarche", exact=True).select_option(label=CRITAIR)
+    form = page.locator("form.ticket-form")
+    controls = form.locator("select, input:not([type=hidden]), textarea, button, a[href]")
+    count = controls.count()
+    assert count >= 10
+    controls.first.focus()
+    seen = 0
+    for _ in range(count + 5):
+        inside = page.evaluate("() => !!document.activeElement.closest('form.ticket-form')")
+        if not inside:
+            break
+        label = page.evaluate("() => document.activeElement.id || document.activeElement.textContent.trim()")
+        assert focus_is_visible(page), f"no visible focus on {label}"
+        seen += 1
+        page.keyboard.press("Tab")
+    assert seen == count, f"Tab reached {seen} of the form's {count} controls"
