@@ -1,9 +1,8 @@
 """Anonymisation: erase who a resident is, keep their tickets for statistics with no way back to them."""
 
-from sqlalchemy import update
-
 from app.audit.services import record
 from app.contacts.models import Resident, ResidentChange
+from app.contacts.normalise import name_key
 from app.extensions import db
 from app.tickets.models import Ticket, TicketEvent
 from app.timeutil import utcnow
@@ -16,6 +15,9 @@ ERASED_RESIDENT_FIELDS = {
 }
 # Ticket fields that are free text or identify the person; the statistical dimensions are never touched.
 ERASED_TICKET_FIELDS = ("notes", "requested_service_text", "family_number")
+# The service asked for (free text) is a dimension of the unmet-demand dashboard: it is kept, unless it
+# names the person; then it is replaced (not emptied, so the dashboard still counts the demand).
+ERASED_SERVICE_TEXT = "Service demandé (texte effacé)"
 
 
 class AnonymisationError(ValueError):
@@ -57,18 +59,48 @@ def _merged_records(resident: Resident) -> list[Resident]:
     return found
 
 
+def _identity_keys(resident: Resident) -> list[str]:
+    """What would point back to the person in free text: names, e-mail, phone digits, identifiers."""
+    keys = [name_key(value) for value in (resident.first_name, resident.last_name) if value]
+    keys += [name_key(value) for value in (resident.email, resident.account_ref, resident.family_number) if value]
+    for phone in (resident.phone, resident.phone_alt):
+        if phone:
+            keys += [phone[-9:], "0" + phone[-9:]]
+    return [key for key in keys if len(key) >= 3]
+
+
+def names_person(text: str | None, keys: list[str]) -> bool:
+    """True when `text` contains one of the person's identity keys (accents, case and spacing ignored)."""
+    if not text:
+        return False
+    normalised, digits = f" {name_key(text)} ", "".join(ch for ch in text if ch.isdigit())
+    return any(f" {key} " in normalised or (key.isdigit() and key in digits) for key in keys)
+
+
 def _anonymise_one(resident: Resident, now) -> list[int]:
+    keys = _identity_keys(resident)
     for field, value in ERASED_RESIDENT_FIELDS.items():
         setattr(resident, field, value)
     resident.anonymised_at = now
     _erase_change_history(resident.id)
-    ticket_ids = list(db.session.execute(db.select(Ticket.id).where(Ticket.resident_id == resident.id)).scalars())
-    if ticket_ids:
-        db.session.execute(update(Ticket).where(Ticket.id.in_(ticket_ids)).values(
-            notes=None, requested_service_text=None, family_number=None).execution_options(
-            synchronize_session="fetch"))
-        erase_event_values(ticket_ids)
-    return ticket_ids
+    tickets = list(db.session.execute(db.select(Ticket).where(Ticket.resident_id == resident.id)).scalars())
+    for ticket in tickets:
+        ticket.notes = None
+        ticket.family_number = None
+        if names_person(ticket.requested_service_text, keys):
+            ticket.requested_service_text = ERASED_SERVICE_TEXT
+    erase_event_values([ticket.id for ticket in tickets], fields=("notes", "family_number"))
+    _erase_requested_text_in_events(tickets, keys)
+    return [ticket.id for ticket in tickets]
+
+
+def _erase_requested_text_in_events(tickets, keys) -> None:
+    events = db.session.execute(db.select(TicketEvent).where(
+        TicketEvent.ticket_id.in_([ticket.id for ticket in tickets]))).scalars()
+    for event in events:
+        pair = (event.changes or {}).get("requested_service_text")
+        if pair and any(names_person(value, keys) for value in pair if isinstance(value, str)):
+            event.changes = dict(event.changes) | {"requested_service_text": [None, ERASED_SERVICE_TEXT]}
 
 
 def anonymise_resident(resident: Resident, agent=None, reason: str = "request") -> Resident:

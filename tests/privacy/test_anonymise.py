@@ -1,6 +1,7 @@
 """Anonymisation erases the person and keeps the tickets' statistics."""
 
 import html
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
@@ -8,8 +9,12 @@ from sqlalchemy import text
 from app.audit.models import AuditEntry
 from app.contacts.models import Resident, ResidentChange
 from app.extensions import db
-from app.privacy.services import AnonymisationError, anonymise_resident
+from app.privacy.services import ERASED_SERVICE_TEXT, AnonymisationError, anonymise_resident
+from app.reports.facts.refresh import refresh_facts
+from app.reports.params import ReportParams
+from app.reports.registry import REPORTS, as_json, compute_report
 from app.tickets.models import Ticket, TicketEvent
+from app.timeutil import utcnow
 from tests.conftest import text_of as _text_of
 from tests.security.factories import make_resident, make_ticket
 
@@ -34,7 +39,7 @@ def resident_with_tickets(reference):
     make_ticket(resident, channel="counter", site="mairie-02", notes="Mme Lefèvre, 06 12 34 56 78")
     make_ticket(resident, channel="phone_3975", site="plateforme-3975", notes="Rappeler au 06 12 34 56 78")
     make_ticket(resident, channel="facil_familles", site="facil-familles", family_number="FF-12345",
-                requested_service_text="Carte de stationnement résident pour Mme Lefèvre")
+                requested_service_text="Carte de stationnement résident")
     make_ticket(make_resident("Paul", "Martin", email="paul@example.org", account_ref="CP-P"), site="mairie-12")
     db.session.commit()
     return resident
@@ -63,31 +68,44 @@ def test_tickets_keep_dimensions_but_lose_free_text_and_family_number(resident_w
     db.session.expire_all()
     tickets = db.session.execute(db.select(Ticket).where(Ticket.resident_id == resident_with_tickets.id)).scalars()
     for ticket in tickets:
-        assert ticket.notes is None and ticket.family_number is None and ticket.requested_service_text is None
+        assert ticket.notes is None and ticket.family_number is None
         events = db.session.execute(db.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)).scalars()
         assert all(event.changes["notes"] == [None, None] for event in events)
     assert _counts() == before
     assert "Lefèvre" not in str(_counts())
 
 
+def _dashboards() -> dict:
+    """Every report of the reports domain over the last month, from freshly refreshed facts."""
+    refresh_facts()
+    db.session.commit()
+    today = utcnow().date()
+    params = ReportParams(start=today - timedelta(days=30), end=today + timedelta(days=1))
+    return {name: as_json(compute_report(name, params)) for name in REPORTS}
+
+
 def test_dashboard_totals_are_unchanged_by_anonymisation(resident_with_tickets, make_agent):
-    """Totals per site, channel and owner (what the dashboards count) are the same before and after."""
-    before = _counts()
-    report_totals = _report_totals()
+    """Totals per site, channel and owner, and every dashboard of the reports domain, are the same after."""
+    before, dashboards = _counts(), _dashboards()
+    assert dashboards["volume"]
     anonymise_resident(resident_with_tickets, make_agent("admin"))
     db.session.commit()
     assert _counts() == before
-    assert _report_totals() == report_totals
+    assert _dashboards() == dashboards
 
 
-def _report_totals():
-    """The reports domain's own totals when it offers them; the plain SQL count otherwise."""
-    try:
-        from app.reports import queries as report_queries
-    except ImportError:
-        return _counts()
-    totals = getattr(report_queries, "ticket_totals", None)
-    return totals() if callable(totals) else _counts()
+def test_service_asked_for_is_kept_unless_it_names_the_person(resident_with_tickets, make_agent):
+    named = make_ticket(resident_with_tickets, channel="phone_3975", site="plateforme-3975",
+                        requested_service_text="Rappeler Marie LEFEVRE pour la carte")
+    plain = make_ticket(resident_with_tickets, requested_service_text="Carte de stationnement résident")
+    db.session.commit()
+    unmet_before = _dashboards()["unmet-demand"]["total"]
+    anonymise_resident(resident_with_tickets, make_agent("admin"))
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Ticket, named.id).requested_service_text == ERASED_SERVICE_TEXT
+    assert db.session.get(Ticket, plain.id).requested_service_text == "Carte de stationnement résident"
+    assert _dashboards()["unmet-demand"]["total"] == unmet_before
 
 
 def test_anonymisation_is_audited_and_cannot_be_repeated(resident_with_tickets, make_agent):
