@@ -72,7 +72,7 @@ def test_search_page_and_resident_page_have_no_serious_accessibility_violation(p
     check_axe(page, "usager-nouveau")
 
 
-def test_likely_duplicate_is_shown_before_creation_then_merged(page_as):
+def test_likely_duplicate_is_shown_before_creation_then_merged(page_as, check_axe):
     page = page_as("guichet")
     last_name = unique_name("Petit")
     first_phone, _ = random_mobile()
@@ -92,6 +92,7 @@ def test_likely_duplicate_is_shown_before_creation_then_merged(page_as):
     expect(warning.get_by_role("link", name=f"{last_name.upper()} Jeanne")).to_be_visible()
     expect(warning).to_contain_text(f"fiche n°{original_id}")
     expect(page).to_have_url(re.compile(r"/contacts/new$"))  # nothing created yet
+    check_axe(page, "usager-doublon-probable")
 
     # The agent creates it anyway (another person?), then realises it is the same one and merges.
     page.get_by_role("button", name="Créer quand même").click()
@@ -101,6 +102,7 @@ def test_likely_duplicate_is_shown_before_creation_then_merged(page_as):
     page.get_by_label("Numéro de la fiche à fusionner dans celle-ci").fill(str(original_id))
     page.get_by_role("button", name="Comparer et fusionner").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Fusionner deux fiches")
+    check_axe(page, "usager-fusion")
     # Keep the duplicate's phone (the newer one) and the original's the other way round: pick per field.
     phone_row = page.get_by_role("row", name=re.compile(r"^Téléphone"))
     phone_row.get_by_role("radio").nth(1).check()

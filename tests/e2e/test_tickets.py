@@ -125,6 +125,7 @@ def test_counter_logs_a_critair_purchase_with_the_payment_protocol_and_refuses_a
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Ticket {reference}")
     facts = page.get_by_role("region", name="Suivi")
     expect(facts).to_contain_text("oui — protocole confirmé par Camille Guichet")
+    check_axe(page, "ticket-detail")
     expect(page.get_by_role("region", name="Démarche")).to_contain_text("Borne tactile accessible PMR")
     expect(page.get_by_role("region", name="Démarche")).to_contain_text("État")
     assert "4111" not in page.content()
