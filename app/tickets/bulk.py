@@ -4,9 +4,10 @@ Rows are plain dicts already checked by the caller (`checks.ticket_problems`): t
 does not see these inserts, so nothing reaches here unchecked.
 """
 
+import json
 from collections import Counter, defaultdict
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import JSON, bindparam, insert, text, update
 
 from app.contacts.models import Resident, ResidentChange
 from app.contacts.normalise import name_key
@@ -15,8 +16,51 @@ from app.tickets.models import Ticket, TicketEvent
 from app.tickets.references import allocate_numbers, format_reference
 from app.timeutil import as_utc, to_paris, utcnow
 
+TICKET_COLUMNS = ("external_ref", "resident_id", "anonymous", "channel_id", "site_id", "device_id", "procedure_id",
+                  "agent_id", "opened_at", "closed_at", "status", "outcome", "mode", "digital_choice",
+                  "requested_procedure_id", "requested_service_text", "payment_assisted", "protocol_confirmed",
+                  "protocol_confirmed_by_id", "family_number", "notes", "transferred_from_id")
 RESIDENT_FIELDS = ("first_name", "last_name", "email", "phone", "account_ref", "family_number", "postal_code",
                    "arrondissement", "civility", "birth_date")
+
+
+def _insert_many(table, rows: list[dict]) -> None:
+    """Insert plain rows fast: COPY on PostgreSQL (psycopg's executemany sends rows one by one),
+    executemany on SQLite. Rows carry their primary key (`reserve_ids`)."""
+    if not rows:
+        return
+    if db.session.get_bind().dialect.name != "postgresql":
+        db.session.execute(insert(table), rows)
+        return
+    defaults = {c.name: c.default for c in table.columns if c.default is not None and c.name not in rows[0]}
+    for name, default in defaults.items():  # COPY knows nothing of the model's client-side defaults
+        for row in rows:
+            row[name] = default.arg(None) if default.is_callable else default.arg
+    columns = list(rows[0])
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    cursor = db.session.connection().connection.dbapi_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[c]) if c in json_columns and row[c] is not None else row[c]
+                            for c in columns])
+
+
+def reserve_ids(table: str, count: int) -> list[int]:
+    """Primary keys for `count` new rows, taken before inserting so that one batched INSERT needs no
+    RETURNING (which SQLAlchemy would otherwise send row by row to keep the order).
+
+    PostgreSQL: from the table's sequence (safe with concurrent writers). SQLite: after max(id), once
+    this transaction holds the write lock (taken by the zero-row UPDATE), so no other writer interleaves.
+    """
+    if count == 0:
+        return []
+    if db.session.get_bind().dialect.name == "postgresql":
+        rows = db.session.execute(text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) "
+                                       "FROM generate_series(1, :n)"), {"t": table, "n": count}).scalars()
+        return sorted(rows)
+    db.session.execute(text("UPDATE ticket_sequences SET last = last WHERE year = -1"))
+    start = db.session.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one() + 1  # noqa: S608
+    return list(range(start, start + count))
 
 
 def insert_residents(rows: list[dict], agent_id: int | None) -> list[int]:
@@ -26,14 +70,16 @@ def insert_residents(rows: list[dict], agent_id: int | None) -> list[int]:
     now = utcnow()
     values = []
     for row in rows:
-        clean = {k: row.get(k) for k in RESIDENT_FIELDS if row.get(k) is not None}
+        clean = {k: row.get(k) for k in RESIDENT_FIELDS}  # same keys on every row: one batched statement
         clean.update(search_name=name_key(clean.get("last_name"), clean.get("first_name")), created_by_id=agent_id,
                      created_at=row.get("created_at") or now, updated_at=now, version=1, needs=[],
                      first_name=clean.get("first_name") or "", last_name=clean.get("last_name") or "")
         values.append(clean)
-    ids = list(db.session.execute(insert(Resident).returning(Resident.id, sort_by_parameter_order=True),
-                                  values).scalars())
-    db.session.execute(insert(ResidentChange), [
+    ids = reserve_ids("residents", len(values))
+    for rid, value in zip(ids, values, strict=True):
+        value["id"] = rid
+    _insert_many(Resident.__table__, values)
+    _insert_many(ResidentChange.__table__, [
         {"resident_id": rid, "agent_id": agent_id, "at": now, "action": "created", "note": "import",
          "changes": {k: [None, str(v)] for k, v in value.items() if k in RESIDENT_FIELDS and v not in (None, "")}}
         for rid, value in zip(ids, values, strict=True)])
@@ -54,17 +100,18 @@ def insert_tickets(rows: list[dict], agent_id: int | None, kind: str = "imported
     values = []
     for row in rows:
         year = to_paris(row["opened_at"]).year
-        value = dict(row)
+        value = {column: row.get(column) for column in TICKET_COLUMNS}  # same keys on every row
         value.update(reference=format_reference(year, next_number[year]), created_at=now, updated_at=now, version=1)
-        value.setdefault("anonymous", False)
-        value.setdefault("payment_assisted", False)
-        value.setdefault("protocol_confirmed", False)
+        for flag in ("anonymous", "payment_assisted", "protocol_confirmed"):
+            value[flag] = bool(value[flag])
         next_number[year] += 1
         values.append(value)
-    ids = list(db.session.execute(insert(Ticket).returning(Ticket.id, sort_by_parameter_order=True),
-                                  values).scalars())
+    ids = reserve_ids("tickets", len(values))
+    for tid, value in zip(ids, values, strict=True):
+        value["id"] = tid
+    _insert_many(Ticket.__table__, values)
     changes = {"source": [None, note]} if note else {}
-    db.session.execute(insert(TicketEvent), [
+    _insert_many(TicketEvent.__table__, [
         {"ticket_id": tid, "agent_id": agent_id, "at": now, "kind": kind, "changes": changes, "ticket_version": 1}
         for tid in ids])
     _touch_residents(values)

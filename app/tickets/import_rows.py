@@ -1,6 +1,7 @@
 """Reading one line of a ticket import: parse each column, then match or plan its resident."""
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from app.auth.models import Agent
 from app.channels.models import Channel, Device, Procedure, Site
@@ -54,8 +55,8 @@ def split_name(full: str) -> tuple[str, str]:
     upper = [w for w in words if w.isupper() and len(w) > 1]
     if upper and len(upper) < len(words):
         return " ".join(w for w in words if w not in upper), " ".join(upper).title()
-    if len(words) == 1:
-        return "", words[0]
+    if len(words) <= 1:
+        return "", "".join(words)
     return words[0], " ".join(words[1:])
 
 
@@ -92,6 +93,16 @@ def _instant(row: ParsedRow, column: str, required: bool):
         row.problems.append((column, f"« {raw[:30]} » n'est pas une date (AAAA-MM-JJ ou AAAA-MM-JJTHH:MM, "
                                      "heure de Paris sans décalage)."))
         return None
+
+
+@lru_cache(maxsize=65536)
+def _email(raw: str | None) -> str | None:  # files repeat the same residents: normalise each value once
+    return normalise_email(raw, field="resident_email")
+
+
+@lru_cache(maxsize=65536)
+def _phone(raw: str | None) -> str | None:
+    return normalise_phone(raw, field="resident_phone")
 
 
 def parse_row(row: ParsedRow, lookups: dict) -> None:
@@ -133,8 +144,8 @@ def parse_row(row: ParsedRow, lookups: dict) -> None:
     row.person = {"first_name": first[:120], "last_name": last[:120],
                   "account_ref": rec.get("resident_account_ref") or None, "family_number": values["family_number"]}
     try:
-        row.person["email"] = normalise_email(rec.get("resident_email"), field="resident_email")
-        row.person["phone"] = normalise_phone(rec.get("resident_phone"), field="resident_phone")
+        row.person["email"] = _email(rec.get("resident_email") or None)
+        row.person["phone"] = _phone(rec.get("resident_phone") or None)
     except ContactValueError as exc:
         row.problems.append((exc.field, exc.message))
 
@@ -161,9 +172,9 @@ def resolve_residents(rows: list[ParsedRow], lookups: dict) -> list[dict]:
             if r.merged_into_id is None and r.anonymised_at is None]
     by_email, by_phone = {}, {}
     for resident in sorted(live, key=lambda r: r.id):
-        by_email.setdefault(resident.email, resident)
-        by_phone.setdefault(resident.phone, resident)
-        by_phone.setdefault(resident.phone_alt, resident)
+        for index, key in ((by_email, resident.email), (by_phone, resident.phone), (by_phone, resident.phone_alt)):
+            if key:
+                index.setdefault(key, resident)
     planned: dict[tuple[str, str], dict] = {}
     created: list[dict] = []
     for row in people:
@@ -173,7 +184,8 @@ def resolve_residents(rows: list[ParsedRow], lookups: dict) -> list[dict]:
             row.problems.append(("resident_account_ref", "cette référence appartient à un usager fusionné ou "
                                                          "anonymisé : utilisez celle de la fiche active."))
             continue
-        resident = resident or by_email.get(person["email"]) or by_phone.get(person["phone"])
+        resident = (resident or (person["email"] and by_email.get(person["email"]))
+                    or (person["phone"] and by_phone.get(person["phone"])) or None)
         if resident is not None:
             row.values["resident_id"] = resident.id
             if not row.values["family_number"] and row.channel and row.channel.requires_family_number:

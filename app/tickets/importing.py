@@ -7,6 +7,7 @@ The caller commits (one transaction) or, for a dry run, rolls back.
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from app.cardnumbers import contains_card_number
@@ -21,11 +22,8 @@ ATTRIBUTE_COLUMNS = {"device_id": "device", "site_id": "site", "channel_id": "ch
                      "resident_id": "resident_name", "requested_service_text": "requested_service",
                      "requested_procedure_id": "requested_service"}
 CHUNK = 500
+_MANY_DIGITS = re.compile(r"(?:\d[ \-]?){13}")  # cheap pre-filter: no card number without 13 digits
 
-TICKET_COLUMNS = {"external_ref", "resident_id", "anonymous", "channel_id", "site_id", "device_id", "procedure_id",
-                  "agent_id", "opened_at", "closed_at", "status", "outcome", "mode", "digital_choice",
-                  "requested_procedure_id", "requested_service_text", "payment_assisted", "protocol_confirmed",
-                  "protocol_confirmed_by_id", "family_number", "notes"}
 
 
 @dataclass
@@ -104,7 +102,8 @@ def _read_rows(text: str, result: ImportResult) -> list[ParsedRow] | None:
                                                                        f"{len(header)} colonnes."))
                 continue
             record = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
-            carded = [name for name, value in record.items() if contains_card_number(value)]
+            carded = [name for name, value in record.items()
+                      if _MANY_DIGITS.search(value) and contains_card_number(value)]
             for name in carded:  # never echoed, never stored
                 result.errors.append(_error(line, name, "ce champ semble contenir un numéro de carte bancaire : "
                                                         "il ne doit jamais être saisi. Retirez-le du fichier."))
@@ -130,7 +129,8 @@ def _check_rules(row: ParsedRow) -> None:
         return
     reported = {ATTRIBUTE_COLUMNS.get(attribute, attribute) for attribute, _message in row.problems}
     checked = dict(row.values, channel=row.channel, site=row.site, device=row.device, procedure=row.procedure,
-                   resident_id=row.values.get("resident_id") or row.new_resident)
+                   # a line whose resident could not be looked up (bad email...) already says why
+                   resident_id=row.values.get("resident_id") or row.new_resident or bool(row.person and row.problems))
     for attribute, message in ticket_problems(checked):
         column = ATTRIBUTE_COLUMNS.get(attribute, attribute)
         if column in reported or (column == "resident_name" and reported & {"resident_email", "resident_phone",
@@ -185,7 +185,7 @@ def import_tickets(data: bytes | str, agent=None, dry_run: bool = False, source:
         person["id"] = rid
     ticket_rows = []
     for row in todo:
-        values = {k: v for k, v in row.values.items() if k in TICKET_COLUMNS}
+        values = dict(row.values)
         if row.new_resident is not None:
             values["resident_id"] = row.new_resident["id"]
         ticket_rows.append(values)
