@@ -105,3 +105,16 @@ def test_card_numbers_are_masked_in_audit_entries(app):
     db.session.flush()
     entry = db.session.execute(db.select(AuditEntry)).scalar_one()
     assert entry.agent_login == CARD_MASK and entry.detail == {"q": CARD_MASK}
+
+
+def test_a_card_number_typed_in_any_form_is_never_stored(reference, client_as):
+    """The last line of defence: a reference label holding a card number is refused with a French page."""
+    from app.channels.models import Device
+
+    client = client_as("admin")
+    device = db.session.execute(db.select(Device).order_by(Device.id).limit(1)).scalar_one()
+    response = client.post(f"/admin/reference/devices/{device.id}/edit",
+                           data={"code": device.code, "label": "Borne 4111 1111 1111 1111"})
+    assert response.status_code == 400 and "numéro de carte bancaire" in text_of(response)
+    db.session.expire_all()
+    assert "4111" not in db.session.get(Device, device.id).label
