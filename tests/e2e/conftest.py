@@ -7,6 +7,11 @@ Playwright trace, and a screenshot, are kept under `test-results/e2e/<test>/` wh
 
 Without /usr/bin/chromium the tests are skipped (a failure when CI=true); without Redis the server
 still runs (jobs in-process) but the tests that need the real worker are skipped (a failure in CI).
+
+Environment: TEST_DATABASE_URL (PostgreSQL pass), E2E_REDIS_URL (default redis://127.0.0.1:6379/6,
+flushed at start), E2E_UPDATE_SCREENSHOTS=1 (write the README's pictures to docs/screenshots/), CI.
+Outputs under test-results/e2e/: per failing test a screenshot and a trace (`playwright show-trace
+trace.zip`), the server, worker and CLI logs, each page's axe-core findings, the screenshots.
 """
 
 import os

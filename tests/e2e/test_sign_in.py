@@ -7,18 +7,18 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import DEMO_PASSWORD, has_horizontal_scroll, save_screenshot, sign_in
 
-# login, name shown on the home page, role label
+# login, name shown on the home page, role label, the first thing the role does (a home-page action)
 DEMO_ROLES = [
-    ("guichet", "Camille Guichet", "Agent d'accueil en mairie"),
-    ("tel3975", "Sophie Téléconseil", "Téléconseiller 3975"),
-    ("famille", "Nadia Familles", "Agent Facil'Familles"),
-    ("manager", "Louis Pilotage", "Responsable"),
-    ("admin", "Aline Admin", "Administrateur"),
+    ("guichet", "Camille Guichet", "Agent d'accueil en mairie", "Nouveau ticket"),
+    ("tel3975", "Sophie Téléconseil", "Téléconseiller 3975", "Nouvel appel"),
+    ("famille", "Nadia Familles", "Agent Facil'Familles", "Nouvelle demande"),
+    ("manager", "Louis Pilotage", "Responsable", "Tableaux de bord"),
+    ("admin", "Aline Admin", "Administrateur", "Référentiels"),
 ]
 
 
-@pytest.mark.parametrize(("login", "name", "role_label"), DEMO_ROLES, ids=[r[0] for r in DEMO_ROLES])
-def test_each_role_signs_in_and_lands_on_its_home_page(page, login, name, role_label):
+@pytest.mark.parametrize(("login", "name", "role_label", "first_action"), DEMO_ROLES, ids=[r[0] for r in DEMO_ROLES])
+def test_each_role_signs_in_and_lands_on_its_home_page(page, login, name, role_label, first_action):
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/auth/login"))  # signed out: sent to the sign-in page
 
@@ -29,6 +29,7 @@ def test_each_role_signs_in_and_lands_on_its_home_page(page, login, name, role_l
     expect(page.locator(".lead")).to_contain_text(role_label)
     expect(page.get_by_role("banner")).to_contain_text(name)
     expect(page.get_by_role("navigation", name="Navigation principale")).to_be_visible()
+    expect(page.get_by_role("main").get_by_role("link", name=re.compile(f"^{first_action}"))).to_be_visible()
     if login == "guichet":
         save_screenshot(page, "accueil")
 
