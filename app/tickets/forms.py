@@ -94,7 +94,8 @@ class FindResidentForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Usager : nom, téléphone, e-mail ou référence", validators=[Optional(), Length(max=200)])
+    q = StringField("Usager : nom, téléphone, e-mail ou référence", validators=[Optional(), Length(max=200)],
+                    render_kw={"autofocus": True, "autocomplete": "off"})
 
 
 class TicketSearchForm(FlaskForm):
