@@ -5,6 +5,7 @@ memory is its own: the parent reads the child's maximum resident set size from `
 per-child form of `getrusage(RUSAGE_CHILDREN)`.
 """
 
+import cProfile
 import json
 import os
 import subprocess
@@ -13,7 +14,7 @@ import time
 from datetime import date
 
 
-def _job(url: str, start: date, end: date) -> dict:
+def _job(url: str, start: date, end: date, attempts: int = 2) -> dict:
     """The product's job function, as a worker runs it: compute_run over every report of the period."""
     from app.extensions import db
     from app.reports.models import ReportRun
@@ -21,26 +22,31 @@ def _job(url: str, start: date, end: date) -> dict:
     from app.reports.services import run_spec
     from app.reports.tasks import compute_run
     from bench.prepare import bench_app
+    from bench.profiles import top_functions
 
     app = bench_app(url)
     timings = []
     with app.app_context():
-        for _attempt in range(2):  # the first includes lazy imports (matplotlib) and cold caches
+        for _attempt in range(attempts):  # the first includes lazy imports (matplotlib) and cold caches
             name, stored = run_spec(None, ReportParams(start, end))
             run = ReportRun(name=name, params=stored, params_key=params_key(name, stored)[:58] + "-bench",
                             status="queued")
             db.session.add(run)
             db.session.commit()
             run_id = run.id
+            profile = cProfile.Profile()
             started = time.perf_counter()
+            profile.enable()
             compute_run(run_id)
+            profile.disable()
             timings.append(time.perf_counter() - started)
             db.session.expire_all()
             run = db.session.get(ReportRun, run_id)
             run_status, reports = run.status, len(run.results)
             db.session.delete(run)
             db.session.commit()
-    return {"seconds": timings[-1], "first_seconds": timings[0], "run_status": run_status, "reports": reports}
+    return {"seconds": timings[-1], "first_seconds": timings[0], "run_status": run_status, "reports": reports,
+            "cprofile_top": top_functions(profile, 1, 18)}
 
 
 def _group_by(url: str, start: date, end: date) -> dict:
@@ -68,13 +74,30 @@ def _pandas(url: str, start: date, end: date) -> dict:
     return {"seconds": time.perf_counter() - started, "reports": len(result) - 1, "tickets": result["_rows"]}
 
 
-MODES = {"job": _job, "group_by": _group_by, "pandas": _pandas}
+def _facts_day(url: str, start: date, end: date) -> dict:
+    """The reports domain's rebuild_facts for the last day of the period, committed (idempotent)."""
+    from app.extensions import db
+    from bench.prepare import REBUILD_FACTS, bench_app, find_callable
+
+    app = bench_app(url)
+    with app.app_context():
+        rebuild = find_callable(REBUILD_FACTS)
+        if rebuild is None:
+            return {"status": "missing", "reason": "rebuild_facts n'existe pas"}
+        started = time.perf_counter()
+        rebuild(end, end)
+        db.session.commit()
+        return {"seconds": time.perf_counter() - started, "day": str(end)}
 
 
-def measure(mode: str, url: str, start: date, end: date, timeout: float = 900) -> dict:
+MODES = {"job": _job, "group_by": _group_by, "pandas": _pandas, "facts_day": _facts_day}
+
+
+def measure(mode: str, url: str, start: date, end: date, timeout: float = 900, quick: bool = False) -> dict:
     """Run one variant in a child process; its timings plus its peak memory (MB)."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "bench.dashboard", mode, url, str(start), str(end)],
+    proc = subprocess.Popen([sys.executable, "-m", "bench.dashboard", mode, url, str(start), str(end)]
+                            + (["quick"] if quick else []),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = started + timeout
     while True:
@@ -99,7 +122,8 @@ def measure(mode: str, url: str, start: date, end: date, timeout: float = 900) -
 
 def main() -> None:
     mode, url, start, end = sys.argv[1:5]
-    result = MODES[mode](url, date.fromisoformat(start), date.fromisoformat(end))
+    options = {"attempts": 1} if mode == "job" and sys.argv[5:] == ["quick"] else {}
+    result = MODES[mode](url, date.fromisoformat(start), date.fromisoformat(end), **options)
     print(json.dumps(result, default=str))
 
 

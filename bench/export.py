@@ -7,6 +7,7 @@ job therefore composes two product functions: the ticket list export query
 reports queue of a real worker (`app.workers.run_worker`, burst mode). Results say so.
 """
 
+import cProfile
 import os
 import subprocess
 import sys
@@ -29,18 +30,22 @@ def xlsx_job(row_count: int) -> dict:
     from app.reports.registry import Report
     from app.tickets.list_views import EXPORT_HEADER
     from app.tickets.queries import TicketFilters, export_rows
+    from bench.profiles import top_functions
 
     started = time.perf_counter()
     rows = [tuple(row) for row in islice(export_rows(TicketFilters()), row_count)]
     fetched = time.perf_counter()
     frame = pd.DataFrame(rows, columns=list(EXPORT_HEADER))
     output = {"summary": {"tickets": len(frame)}, "tables": {"tickets": frame}}
+    profile = cProfile.Profile()
+    profile.enable()
     opened = frame["opened_at"]
     period = ReportParams(opened.min().date(), opened.max().date()) if len(frame) else ReportParams(
         date.today(), date.today())
     content = build_xlsx([(Report("tickets", "Tickets", lambda params: output), output)], period)
+    profile.disable()
     done = time.perf_counter()
-    return {"rows": len(frame), "bytes": len(content), "query_seconds": round(fetched - started, 2),
+    return {"cprofile_top": top_functions(profile, 1, 10), "rows": len(frame), "bytes": len(content), "query_seconds": round(fetched - started, 2),
             "xlsx_seconds": round(done - fetched, 2), "seconds": round(done - started, 2)}
 
 
@@ -74,4 +79,5 @@ def measure(url: str, redis_url: str, row_count: int) -> dict:
     return {"status": "ok", "composition": COMPOSITION, "rows": result["rows"], "bytes": result["bytes"],
             "job_seconds": result["seconds"], "query_seconds": result["query_seconds"],
             "xlsx_seconds": result["xlsx_seconds"], "end_to_end_seconds": round(finished_at - queued_at, 2),
-            "worker_peak_memory_mb": round(usage.ru_maxrss / 1024, 1), "worker_exit": status}
+            "worker_peak_memory_mb": round(usage.ru_maxrss / 1024, 1), "worker_exit": status,
+            "cprofile_top": result["cprofile_top"]}

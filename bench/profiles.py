@@ -13,17 +13,20 @@ import numpy as np
 
 from bench.prepare import BENCH_PASSWORD, agent_login, bench_app
 
+FOCUS = r"/app/|sqlalchemy/orm/session|psycopg/cursor|jinja2/environment|flask/app|pandas/io/sql|matplotlib/figure|xlsxwriter/worksheet"
 
-def _top(profile: cProfile.Profile, posts: int, limit: int = 15) -> list[str]:
+
+def top_functions(profile: cProfile.Profile, posts: int, limit: int = 15) -> list[str]:
+    """The `limit` heaviest functions (cumulative time per call of the profiled unit) matching FOCUS."""
     stream = io.StringIO()
     stats = pstats.Stats(profile, stream=stream).sort_stats("cumulative")
-    stats.print_stats(r"/app/|sqlalchemy/orm/session|psycopg/cursor|jinja2/environment|flask/app", limit)
+    stats.print_stats(FOCUS, limit)
     lines = [line.rstrip() for line in stream.getvalue().splitlines() if "/" in line and "(" in line]
     out = []
     for line in lines[:limit]:
         parts = line.split(None, 5)
         if len(parts) == 6 and parts[3].replace(".", "").isdigit():
-            out.append(f"{float(parts[3]) / posts * 1000:7.1f} ms/post  {parts[0]:>6} calls  {parts[5][-90:]}")
+            out.append(f"{float(parts[3]) / posts * 1000:8.1f} ms  {parts[0]:>8} calls  {parts[5][-90:]}")
     return out
 
 
@@ -66,4 +69,26 @@ def profile_form_post(url: str, posts: int = 30) -> dict:
             "ms_per_post_in_process": round(elapsed / posts * 1000, 1),
             "sql_statements_per_post": round(len(statements) / posts, 1),
             "sql_by_kind_per_post": {k: round(v / posts, 2) for k, v in sorted(kinds.items())},
-            "cprofile_top": _top(profile, posts)}
+            "cprofile_top_per_post": top_functions(profile, posts)}
+
+
+def profile_facts_span(url: str, first, last) -> dict:
+    """EXPLAIN ANALYZE of each statement `rebuild_facts` runs for one span of days, rolled back afterwards."""
+    from app.extensions import db
+    from app.reports.facts import rebuild
+
+    app = bench_app(url)
+    out = []
+    with app.app_context():
+        connection = db.session.connection()
+        span = rebuild._Span(first, last, True)
+        for table, columns, query in rebuild._inserts(span):
+            compiled = table.insert().from_select(list(columns), query).compile(dialect=db.engine.dialect)
+            rows = connection.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + str(compiled),
+                                              compiled.construct_params()).fetchall()
+            lines = [r[0] for r in rows]
+            out.append({"table": table.name,
+                        "execution": next((x for x in lines if x.startswith("Execution Time")), ""),
+                        "plan": [x for x in lines if "actual time" in x][:8]})
+        db.session.rollback()
+    return {"status": "ok", "first": str(first), "last": str(last), "statements": out}

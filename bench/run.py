@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench import dashboard, search, web
+from bench import dashboard, profiles, search, web
 from bench.prepare import BENCH_MANAGER, dsn_of
 from bench.report import evaluate_targets, write_markdown
 
@@ -59,11 +59,11 @@ def database_facts(url: str) -> dict:
             "postgresql": version, "shared_buffers": shared}
 
 
-def measure_dashboard(url: str, last_day: date) -> dict:
+def measure_dashboard(url: str, last_day: date, quick: bool) -> dict:
     start, end = last_day - timedelta(days=364), last_day
     result = {"period": [str(start), str(end)]}
-    for mode in ("job", "group_by", "pandas"):
-        result[mode] = dashboard.measure(mode, url, start, end)
+    for mode in ("job", "group_by", "pandas", "facts_day"):
+        result[mode] = dashboard.measure(mode, url, start, end, quick=quick)
     job = result["job"]
     if job.get("status") == "ok" and job.get("seconds"):
         for mode in ("group_by", "pandas"):
@@ -82,7 +82,9 @@ def measure_http(url: str, redis_url: str, port: int, quick: bool, out_dir: Path
             result["pages"] = _guard("pages", web.measure_pages, url, port, sessions[0], 10 if quick else 40)
         if "logging" in which:
             result["logging"] = _guard("logging", web.measure_logging, url, port, sessions, (1, 16, 64),
-                                       3 if quick else 20)
+                                       2 if quick else 20)
+            result["logging"]["profile"] = _guard("logging profile", profiles.profile_form_post, url,
+                                                  10 if quick else 30)
         return result
     finally:
         server.stop()
@@ -121,7 +123,11 @@ def main(argv=None) -> dict:
     last_day = date.fromisoformat(meta["database"]["last_day"])
     measures: dict = {}
     if "dashboard" in which:
-        measures["dashboard"] = _guard("dashboard", measure_dashboard, url, last_day)
+        measures["dashboard"] = _guard("dashboard", measure_dashboard, url, last_day, args.quick)
+    diagnostics: dict = {}
+    if "dashboard" in which and not args.quick:  # where the generator's facts step spends its time
+        diagnostics["facts_span"] = _guard("facts profile", profiles.profile_facts_span, url,
+                                           last_day - timedelta(days=61), last_day)
     if "search" in which:
         measures["search"] = _guard("search", search.measure, url, args.quick)
     if which & {"logging", "pages"}:
@@ -132,7 +138,8 @@ def main(argv=None) -> dict:
         measures["export"] = _guard("export", export.measure, url, args.redis_url, 10_000 if args.quick else 100_000)
     meta["seconds"] = round(time.perf_counter() - started, 1)
     meta["bench_manager"] = BENCH_MANAGER
-    results = {"meta": meta, "measures": measures, "targets": evaluate_targets(measures, args.quick)}
+    results = {"meta": meta, "measures": measures, "targets": evaluate_targets(measures, args.quick),
+               "diagnostics": diagnostics}
     (out_dir / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     write_markdown(out_dir / "RESULTS.md", results)
     print(f"bench.run: {out_dir / 'results.json'} and {out_dir / 'RESULTS.md'} written in {meta['seconds']} s")

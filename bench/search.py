@@ -151,7 +151,7 @@ def measure(url: str, quick: bool) -> dict:
         warm = [(kind, texts[0]) for kind, texts in queries.items()]
         pool.map(_client, [("search", warm)] * 8, chunksize=1)  # imports, connections, caches
         for clients in (1, 8):
-            result[f"search_{clients}"] = run_clients(pool, "search", clients, queries, 2 if quick else 3)
+            result[f"search_{clients}"] = run_clients(pool, "search", clients, queries, 1 if quick else 3)
         for clients in (1, 8):
             result[f"ilike_{clients}"] = run_clients(pool, "ilike", clients, few, 1)
     by_kind = result["search_1"]["by_kind"]

@@ -119,9 +119,13 @@ def measure_logging(url: str, port: int, sessions: list[dict], clients_list, sec
     rng = np.random.default_rng(11)
     residents = rng.integers(1, max_resident + 1, 200_000).tolist()
     # The token of each session, fetched from the form itself; clients sharing a session share it.
-    tokens = []
+    # The form may start a new session (the sign-in renews it): keep the cookies that go with the token.
+    tokens, sessions = [], list(sessions)
     for i, cookies in enumerate(sessions):
-        tokens.append(Client("127.0.0.1", port, cookies).csrf_token(f"/tickets/new?resident_id={residents[i]}"))
+        client = Client("127.0.0.1", port, cookies)
+        tokens.append(client.csrf_token(f"/tickets/new?resident_id={residents[i]}"))
+        sessions[i] = dict(client.cookies)
+        client.close()
 
     def make_client(i: int) -> Client:
         client = Client("127.0.0.1", port, sessions[i % len(sessions)])
