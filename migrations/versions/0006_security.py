@@ -27,7 +27,21 @@ def upgrade():
     sa.ForeignKeyConstraint(['updated_by_id'], ['agents.id'], name=op.f('fk_settings_updated_by_id_agents')),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_settings'))
     )
+    # Audit entries are never changed, even by SQL (the purge job deletes old ones).
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute("CREATE FUNCTION audit_entries_immutable() RETURNS trigger AS $$ BEGIN "
+                   "RAISE EXCEPTION 'audit entries cannot be changed'; END $$ LANGUAGE plpgsql")
+        op.execute("CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
+                   "FOR EACH ROW EXECUTE FUNCTION audit_entries_immutable()")
+    else:
+        op.execute("CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
+                   "BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END")
 
 
 def downgrade():
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute("DROP TRIGGER IF EXISTS audit_entries_no_update ON audit_entries")
+        op.execute("DROP FUNCTION IF EXISTS audit_entries_immutable()")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS audit_entries_no_update")
     op.drop_table('settings')

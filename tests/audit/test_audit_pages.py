@@ -125,3 +125,12 @@ def test_every_action_recorded_by_the_application_has_a_french_label():
     assert len(actions) > 20 and {"resident.view", "access.refused", "login.failed"} <= set(ACTION_LABELS)
     unlabelled = sorted(action for action in actions if action_label(action) == action)
     assert not unlabelled, unlabelled
+
+
+def test_entries_cannot_be_changed_even_by_sql(entries):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    with pytest.raises(DBAPIError, match="audit entries cannot be changed"), db.session.begin_nested():
+        db.session.execute(text("UPDATE audit_entries SET action = 'rewritten'"))
+    assert "rewritten" not in db.session.execute(db.select(AuditEntry.action)).scalars().all()
