@@ -126,6 +126,13 @@ def _touch_residents(rows: list[dict]) -> None:
             latest[rid] = as_utc(row["opened_at"])
     if not latest:
         return
+    if db.session.get_bind().dialect.name == "postgresql":  # one statement (executemany goes row by row)
+        db.session.execute(text(
+            "UPDATE residents r SET last_contact_at = v.at FROM "
+            "(SELECT unnest(CAST(:ids AS integer[])) AS id, unnest(CAST(:ats AS timestamptz[])) AS at) v "
+            "WHERE r.id = v.id AND (r.last_contact_at IS NULL OR r.last_contact_at < v.at)"),
+            {"ids": list(latest), "ats": list(latest.values())})
+        return
     table = Resident.__table__
     statement = (update(table).where(table.c.id == bindparam("rid"))
                  .where((table.c.last_contact_at.is_(None)) | (table.c.last_contact_at < bindparam("at")))
