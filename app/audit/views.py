@@ -8,8 +8,12 @@ from app.audit.queries import AuditFilters, agent_names, search_audit_entries
 from app.audit.services import record
 from app.auth.guards import role_required
 from app.extensions import db
+from app.main.views import add_home_action
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+add_home_action(["admin"], "Journal d'audit", "audit.index",
+                "Qui a consulté ou modifié quelles données personnelles, quand et d'où.")
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -110,3 +110,9 @@ def test_only_admins_manage_agents(role, client_as, reference):
     assert client.post(f"/admin/agents/{client.agent.id}", data={"role": "admin", "name": "x"}).status_code == 403
     db.session.refresh(client.agent)
     assert client.agent.role == role
+
+
+def test_admin_home_page_leads_to_agents_audit_and_personal_data(admin):
+    page = admin.get("/").get_data(as_text=True)
+    for url in ("/admin/agents/", "/audit/", "/privacy/"):
+        assert f'href="{url}"' in page
