@@ -517,3 +517,27 @@ def log_ticket(page, resident_id: int, procedure: str, notes: str = "") -> str:
     status = page.get_by_role("status")
     expect(status).to_contain_text(re.compile(r"Ticket .+ enregistré"))
     return re.search(r"Ticket (\S+) enregistré", status.inner_text()).group(1)
+
+
+def assert_keyboard_reaches_every_control(page, form_selector: str) -> None:
+    """From the form's first control, Tab visits every control of the form, in order, each with a visible focus.
+
+    Some controls hold several Tab stops (a date field: day, month, year, calendar button); each stop must
+    show the focus too.
+    """
+    controls = page.locator(form_selector).locator(
+        "select, input:not([type=hidden]), textarea, button, a[href], [tabindex='0']")
+    count = controls.count()
+    assert count > 0, f"no control in {form_selector}"
+    controls.first.focus()
+    visited: list[str] = []
+    for _ in range(4 * count + 5):
+        if not page.evaluate("(sel) => !!document.activeElement.closest(sel)", form_selector):
+            break
+        name = page.evaluate("() => document.activeElement.id || document.activeElement.name "
+                             "|| document.activeElement.textContent.trim()")
+        assert focus_is_visible(page), f"no visible focus on « {name} » in {form_selector}"
+        if not visited or visited[-1] != name:
+            visited.append(name)
+        page.keyboard.press("Tab")
+    assert len(visited) == count, f"Tab reached {len(visited)} of the {count} controls of {form_selector}: {visited}"

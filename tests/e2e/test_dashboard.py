@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
+    assert_keyboard_reaches_every_control,
     create_resident,
     log_ticket,
     random_mobile,
@@ -45,6 +46,7 @@ def test_manager_runs_the_dashboard_sees_the_charts_and_downloads_the_xlsx(worke
     page.get_by_role("link", name="Tableaux de bord").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tableaux de bord")
     check_axe(page, "tableau-de-bord-formulaire")
+    assert_keyboard_reaches_every_control(page, "form.report-form")
     page.get_by_label("Du", exact=True).fill(today)
     page.get_by_label("Au (inclus)").fill(today)
     page.get_by_label("Sites (aucun choisi : tous)").select_option(label=SITE_12)

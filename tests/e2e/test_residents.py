@@ -5,6 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
+    assert_keyboard_reaches_every_control,
     create_resident,
     has_horizontal_scroll,
     log_ticket,
@@ -70,6 +71,7 @@ def test_search_page_and_resident_page_have_no_serious_accessibility_violation(p
 
     page.goto("/contacts/new")
     check_axe(page, "usager-nouveau")
+    assert_keyboard_reaches_every_control(page, "form.resident-form")
 
 
 def test_likely_duplicate_is_shown_before_creation_then_merged(page_as, check_axe):
