@@ -49,11 +49,13 @@ def build_resident_export(resident: Resident) -> dict:
                                  .order_by(ResidentChange.at, ResidentChange.id)).scalars()
     tickets = db.session.execute(db.select(Ticket).where(Ticket.resident_id == resident.id)
                                  .order_by(Ticket.opened_at, Ticket.id)).scalars()
-    merged = db.session.execute(db.select(Resident.id).where(Resident.merged_into_id == resident.id)).scalars()
+    merged = db.session.execute(db.select(Resident).where(Resident.merged_into_id == resident.id)
+                                .order_by(Resident.id)).scalars()
     return {
         "resident": {field: _plain(getattr(resident, field)) for field in IDENTITY_FIELDS},
         "contact": {field: getattr(resident, field) for field in CONTACT_FIELDS},
-        "merged_records": list(merged),
+        "merged_records": [{"resident": {field: _plain(getattr(m, field)) for field in IDENTITY_FIELDS},
+                            "contact": {field: getattr(m, field) for field in CONTACT_FIELDS}} for m in merged],
         "changes": [{"at": _plain(c.at), "action": c.action, "agent_id": c.agent_id, "changes": c.changes,
                      "note": c.note} for c in changes],
         "tickets": [_ticket(t) for t in tickets],

@@ -61,3 +61,13 @@ def test_lookup_is_posted_and_finds_by_name_email_phone_and_number(resident, cli
         response = client.post("/privacy/", data={"q": query})
         assert f"n° {resident.id}" in text_of(response), query
     assert "Saisissez" in text_of(client.post("/privacy/", data={"q": ""}))
+
+
+def test_records_merged_into_the_resident_are_part_of_the_export(resident, client_as):
+    old = make_resident("Marie", "Lefevre", email="ancienne@example.org", account_ref="CP-OLD")
+    old.merged_into_id = resident.id
+    db.session.commit()
+    client = client_as("admin")
+    data = json.loads(client.get(f"/privacy/residents/{resident.id}/export.json").get_data(as_text=True))
+    assert [m["contact"]["email"] for m in data["merged_records"]] == ["ancienne@example.org"]
+    assert "ancienne@example.org" in text_of(client.get(f"/privacy/residents/{resident.id}"))
