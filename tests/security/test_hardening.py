@@ -80,10 +80,12 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, make_agent):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_session_cookie_is_secure_in_production(database_url, monkeypatch):
+def test_session_cookie_is_secure_and_https_enforced_in_production(database_url, monkeypatch):
     monkeypatch.setenv("RELAIS_ENV", "production")
     app = create_app(base_config(database_url))
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    response = app.test_client().get("/auth/login")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     with app.app_context():
         db.engine.dispose()
 
@@ -98,6 +100,8 @@ def test_pages_with_personal_data_are_not_cached_and_forbid_inline_script(refere
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert "Strict-Transport-Security" not in response.headers  # development: plain HTTP
 
 
 def test_card_numbers_are_masked_in_audit_entries(app):
