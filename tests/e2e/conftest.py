@@ -35,6 +35,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
+    "--lang=fr-FR",  # the agents' browsers are French: date fields read jj/mm/aaaa
 ]
 HOST, PORT = "127.0.0.1", 5106
 BASE_URL = f"http://{HOST}:{PORT}"
