@@ -54,14 +54,20 @@ def _error(line: int, column: str, message: str) -> str:
 
 def _decode(data: bytes | str, result: ImportResult) -> str | None:
     if isinstance(data, str):
-        return data.lstrip("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        result.errors.append(_error(line, "—", "le fichier n'est pas encodé en UTF-8 (enregistrez-le en "
-                                               "« CSV UTF-8 »)."))
+        text = data.lstrip("\ufeff")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[:exc.start].count(b"\n") + 1
+            result.errors.append(_error(line, "—", "le fichier n'est pas encodé en UTF-8 (enregistrez-le en "
+                                                   "« CSV UTF-8 »)."))
+            return None
+    if "\x00" in text:  # the database cannot store it (PostgreSQL refuses NUL characters)
+        line = text[:text.index("\x00")].count("\n") + 1
+        result.errors.append(_error(line, "—", "le fichier contient un caractère nul (fichier binaire ?)."))
         return None
+    return text
 
 
 def _header(reader, result: ImportResult) -> list[str] | None:

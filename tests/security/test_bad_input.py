@@ -159,3 +159,11 @@ def test_the_checks_catch_unsafe_pages(app, client):
         assert _echoed_raw(client.post("/test-unsafe", data=payload).get_data(as_text=True), payload) == ["q"]
     finally:
         app_module.PUBLIC_ENDPOINTS.discard("unsafe_test.unsafe")
+
+
+def test_import_with_a_nul_character_is_refused_with_its_line(runner, tmp_path, reference):
+    path = tmp_path / "nul.csv"
+    path.write_bytes(_csv([["2026-01-05 10:00", "counter", "mairie-02", "x\x00y"] + [""] * (len(COLUMNS) - 4)]))
+    result = runner.invoke(args=["tickets", "import", str(path)])
+    assert result.exit_code == 1
+    assert "ligne 2, colonne — : le fichier contient un caractère nul" in result.output
