@@ -15,7 +15,6 @@ trace.zip`), the server, worker and CLI logs, each page's axe-core findings, the
 """
 
 import os
-import random
 import re
 import shutil
 import signal
@@ -27,9 +26,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from playwright.sync_api import expect
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e.helpers import RESULTS_DIR, ROOT, format_violations, run_axe, sign_in
+
 BIN = ROOT / ".venv" / "bin"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -41,13 +40,7 @@ HOST, PORT = "127.0.0.1", 5106
 BASE_URL = f"http://{HOST}:{PORT}"
 E2E_REDIS_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/6")
 E2E_DATABASE = "relais_e2e"
-DEMO_PASSWORD = "relais-demo-2017"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-RESULTS_DIR = ROOT / "test-results" / "e2e"
-# Screenshots of the main pages: written to docs/screenshots/ when E2E_UPDATE_SCREENSHOTS=1 (to refresh
-# the README's pictures), otherwise beside the other test output so a plain run leaves the tree clean.
-UPDATE_SCREENSHOTS = os.environ.get("E2E_UPDATE_SCREENSHOTS") == "1"
-SCREENSHOTS_DIR = ROOT / "docs" / "screenshots" if UPDATE_SCREENSHOTS else RESULTS_DIR / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 DEFAULT_TIMEOUT_MS = 10_000
 
@@ -354,15 +347,6 @@ def page(browser_session):
     return browser_session.new_page()
 
 
-def sign_in(page, login: str, password: str = DEMO_PASSWORD) -> None:
-    """Sign in through the form, as an agent does (keyboard: type and press Enter)."""
-    page.goto("/auth/login")
-    page.get_by_label("Identifiant").fill(login)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_label("Mot de passe").press("Enter")
-    page.wait_for_url(re.compile(r"^(?!.*/auth/login).*$"))
-
-
 @pytest.fixture(scope="session")
 def signed_in_states():
     """The cookies of each demo agent once signed in through the form (sign-in is rate limited per address)."""
@@ -387,42 +371,9 @@ def page_as(browser_session, signed_in_states):
     return _page_as
 
 
-def save_screenshot(page, name: str, full_page: bool = False) -> Path:
-    """Save a screenshot of a main page (docs/screenshots/ with E2E_UPDATE_SCREENSHOTS=1)."""
-    SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS_DIR / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    return path
-
-
 # ---------------------------------------------------------------- accessibility
 
-AXE_FILE = Path(__file__).parent / "vendor" / "axe.min.js"
 BLOCKING_IMPACTS = ("serious", "critical")
-
-
-def run_axe(page) -> list[dict]:
-    """Run axe-core on the page as it is; returns every violation (id, impact, help, nodes' targets).
-
-    `page.add_script_tag(path=...)` inserts an inline <script>, which the app's Content-Security-Policy
-    (script-src 'self') rightly blocks; axe is evaluated through the DevTools protocol instead, which
-    CSP does not govern, so the page keeps its real policy (no `bypass_csp`).
-    """
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE_FILE.read_text())
-    result = page.evaluate(
-        """async () => {
-            const r = await axe.run(document, {resultTypes: ['violations'],
-                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                targets: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
-        }"""
-    )
-    return result
-
-
-def format_violations(violations: list[dict]) -> str:
-    return "\n".join(f"- [{v['impact']}] {v['id']}: {v['help']} — {', '.join(v['targets'])}" for v in violations)
 
 
 @pytest.fixture
@@ -445,100 +396,3 @@ def check_axe(request):
     return _check
 
 
-def has_horizontal_scroll(page) -> bool:
-    """True when the page is wider than the viewport (the agent would have to scroll sideways)."""
-    return page.evaluate("() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
-
-
-# ---------------------------------------------------------------- what several flows do
-
-
-def unique_name(prefix: str) -> str:
-    """A compound last name no other test of the run uses, readable in the screenshots ("Bernard-Lamiro")."""
-    syllables = [random.choice("bdfgklmnprstvz") + random.choice("aeiou") for _ in range(3)]
-    return f"{prefix}-{''.join(syllables).capitalize()}"
-
-
-def random_mobile() -> tuple[str, str]:
-    """A French mobile number, as typed at the counter ("06 12 34 56 78") and in international form."""
-    digits = f"1{random.randint(0, 9_999_999):07d}"  # 06 1x: metropolitan (06 93 would be La Réunion)
-    national = "06 " + " ".join(digits[i:i + 2] for i in range(0, 8, 2))
-    international = "+33 6 " + " ".join(digits[i:i + 2] for i in range(0, 8, 2))
-    return national, international
-
-
-def create_resident(page, last_name: str, first_name: str, phone: str = "", birth_date: str = "",
-                    postal_code: str = "") -> int:
-    """Create a resident through the full record form (as a counter agent would); returns its record number."""
-    page.goto("/contacts/new")
-    page.get_by_label("Nom", exact=True).fill(last_name)
-    page.get_by_label("Prénom", exact=True).fill(first_name)
-    if phone:
-        page.get_by_label("Téléphone", exact=True).fill(phone)
-    if birth_date:
-        page.get_by_label("Date de naissance").fill(birth_date)
-    if postal_code:
-        page.get_by_label("Code postal").fill(postal_code)
-    page.get_by_role("button", name="Créer l'usager").click()
-    return resident_id_of(page)
-
-
-def resident_id_of(page) -> int:
-    """The record number of the resident page being shown."""
-    expect(page).to_have_url(re.compile(r"/contacts/\d+$"))
-    return int(re.search(r"/contacts/(\d+)$", page.url).group(1))
-
-
-def tab_to(page, locator, max_presses: int = 40) -> None:
-    """Press Tab until `locator` has the focus (keyboard only); fails if it never gets it."""
-    for _ in range(max_presses):
-        if locator.evaluate("el => el === document.activeElement"):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"{locator} never got the focus after {max_presses} presses of Tab")
-
-
-def focus_is_visible(page) -> bool:
-    """The focused element shows a focus indicator (an outline or a box shadow)."""
-    return page.evaluate("""() => {
-        const s = getComputedStyle(document.activeElement);
-        return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
-    }""")
-
-
-def log_ticket(page, resident_id: int, procedure: str, notes: str = "") -> str:
-    """From the resident's page, log a ticket for `procedure` (an option's label) with the role's defaults;
-    returns its reference."""
-    page.goto(f"/contacts/{resident_id}")
-    page.get_by_role("link", name="Nouveau ticket").click()
-    page.get_by_label("Démarche", exact=True).select_option(label=procedure)
-    if notes:
-        page.get_by_label("Notes").fill(notes)
-    page.get_by_role("button", name="Enregistrer (Entrée)").click()
-    status = page.get_by_role("status")
-    expect(status).to_contain_text(re.compile(r"Ticket .+ enregistré"))
-    return re.search(r"Ticket (\S+) enregistré", status.inner_text()).group(1)
-
-
-def assert_keyboard_reaches_every_control(page, form_selector: str) -> None:
-    """From the form's first control, Tab visits every control of the form, in order, each with a visible focus.
-
-    Some controls hold several Tab stops (a date field: day, month, year, calendar button); each stop must
-    show the focus too.
-    """
-    controls = page.locator(form_selector).locator(
-        "select, input:not([type=hidden]), textarea, button, a[href], [tabindex='0']")
-    count = controls.count()
-    assert count > 0, f"no control in {form_selector}"
-    controls.first.focus()
-    visited: list[str] = []
-    for _ in range(4 * count + 5):
-        if not page.evaluate("(sel) => !!document.activeElement.closest(sel)", form_selector):
-            break
-        name = page.evaluate("() => document.activeElement.id || document.activeElement.name "
-                             "|| document.activeElement.textContent.trim()")
-        assert focus_is_visible(page), f"no visible focus on « {name} » in {form_selector}"
-        if not visited or visited[-1] != name:
-            visited.append(name)
-        page.keyboard.press("Tab")
-    assert len(visited) == count, f"Tab reached {len(visited)} of the {count} controls of {form_selector}: {visited}"

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import create_resident, log_ticket, random_mobile, unique_name
+from tests.e2e.helpers import create_resident, log_ticket, random_mobile, unique_name
 
 CIVIL_STATUS = "Actes d'état civil (naissance, mariage, décès) (Ville)"
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import (
+from tests.e2e.helpers import (
     assert_keyboard_reaches_every_control,
     create_resident,
     log_ticket,

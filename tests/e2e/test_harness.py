@@ -1,6 +1,6 @@
 """The checks the other end-to-end tests rely on do detect problems (so their silence means something)."""
 
-from tests.e2e.conftest import run_axe
+from tests.e2e.helpers import run_axe
 
 
 def test_axe_flags_an_unlabelled_field_and_an_image_without_text(page):

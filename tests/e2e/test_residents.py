@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import (
+from tests.e2e.helpers import (
     assert_keyboard_reaches_every_control,
     create_resident,
     has_horizontal_scroll,

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, has_horizontal_scroll, save_screenshot, sign_in
+from tests.e2e.helpers import DEMO_PASSWORD, has_horizontal_scroll, save_screenshot, sign_in
 
 # login, name shown on the home page, role label, the first thing the role does (a home-page action)
 DEMO_ROLES = [

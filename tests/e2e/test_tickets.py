@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import (
+from tests.e2e.helpers import (
     assert_keyboard_reaches_every_control,
     create_resident,
     focus_is_visible,
