@@ -38,6 +38,7 @@ class Ticket(db.Model):
         Index("ix_tickets_resident_opened", "resident_id", "opened_at"),
         Index("ix_tickets_opened_at", "opened_at"),
         Index("ix_tickets_updated_at", "updated_at"),
+        Index("ix_tickets_transferred_from_id", "transferred_from_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

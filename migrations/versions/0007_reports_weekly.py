@@ -1,0 +1,26 @@
+"""weekly fact rollups for the dashboards
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-28
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import app.types
+
+
+# revision identifiers, used by Alembic.
+revision = '0007'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
