@@ -125,11 +125,24 @@ def test_likely_duplicate_is_shown_before_creation_then_merged(page_as, check_ax
     expect(page.get_by_role("heading", level=2, name="1 usager(s) trouvé(s)")).to_be_visible()
 
 
-def test_resident_form_fits_the_tablet_and_the_kiosk(page_as):
+def test_search_and_resident_form_fit_the_tablet_and_the_kiosk(page_as):
+    last_name = unique_name("Lambert")
+    national, _ = random_mobile()
     for viewport in (TABLET, KIOSK):
         page = page_as("guichet", viewport=viewport)
+        if viewport is TABLET:
+            create_resident(page, last_name, "Rose", phone=national)
+        page.goto("/contacts/")
+        search = page.get_by_role("combobox", name="Rechercher un usager")
+        search.press_sequentially(last_name, delay=10)
+        option = page.get_by_role("option", name=re.compile(last_name.upper()))
+        expect(option).to_be_visible()
+        box = page.locator("#q-global-results").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], f"live results cut at {viewport}"
+        assert not has_horizontal_scroll(page), f"horizontal scroll on the search page at {viewport}"
+
         page.goto("/contacts/new")
-        assert not has_horizontal_scroll(page), f"horizontal scroll at {viewport}"
+        assert not has_horizontal_scroll(page), f"horizontal scroll on the resident form at {viewport}"
         submit = page.get_by_role("button", name="Créer l'usager")
         submit.scroll_into_view_if_needed()
         expect(submit).to_be_in_viewport()
