@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from app.tickets.import_rows import COLUMNS
 from tests.security.crawl import forms_of, pages_for, stored_card_numbers, unsafe_markup
 from tests.security.expectations import ANONYMOUS, ROLES
-from tests.security.test_permission_matrix import matrix_samples  # noqa: F401 - fixture
 
 CARD_NUMBERS = ["4111 1111 1111 1111", "5500-0000-0000-0004", "4012888888881881", "378282246310005"]
 PAYLOADS = [
@@ -87,7 +86,7 @@ def _submit(client, form, values):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_form_survives_bad_input(role, app, client_as, matrix_samples):  # noqa: F811
+def test_every_form_survives_bad_input(role, app, client_as, matrix_samples):
     client = app.test_client() if role == ANONYMOUS else client_as(role)
     forms, problems = _collect_forms(client, app, role, matrix_samples)
     assert forms, f"no form found for {role}"

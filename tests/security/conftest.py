@@ -1,0 +1,35 @@
+"""Fixtures of the security tests: real records whose ids fill the URLs of the permission matrix."""
+
+import pytest
+
+from app.channels.models import Channel, Device, Procedure, Site
+from app.extensions import db
+from app.reports.models import ReportFile, ReportResult, ReportRun
+from tests.security.factories import by_code, make_resident, make_ticket
+
+FIXED_SAMPLES = {"kind_channels": "channels", "action_deactivate": "deactivate", "format_csv": "csv"}
+
+
+@pytest.fixture
+def matrix_samples(reference, make_agent):
+    """Real records whose ids fill the URLs."""
+    resident = make_resident()
+    other = make_resident("Marie", "Lefevre", email="m.lefevre@example.org", account_ref="CP-OTHER")
+    samples = {
+        "resident": resident.id,
+        "other_resident": other.id,
+        "ticket_mairie_02": make_ticket(resident, channel="counter", site="mairie-02").id,
+        "target_agent": make_agent("manager", login="cible-matrice").id,
+        "channel": by_code(Channel, "email").id,
+        "site": by_code(Site, "mairie-20").id,
+        "device": db.session.execute(db.select(Device.id).order_by(Device.id).limit(1)).scalar_one(),
+        "procedure": db.session.execute(db.select(Procedure.id).order_by(Procedure.id).limit(1)).scalar_one(),
+    } | FIXED_SAMPLES
+    run = ReportRun(name="dashboard", params={}, params_key="matrix", status="done")
+    run.results.append(ReportResult(report="volumes", title="Volumes", data={}, chart_svg="<svg></svg>"))
+    db.session.add(run)
+    db.session.flush()
+    db.session.add(ReportFile(run_id=run.id, format="csv", filename="tableau.csv", content=b"a;b\n"))
+    samples |= {"report_run": run.id, "report_result": run.results[0].id}
+    db.session.commit()
+    return samples
