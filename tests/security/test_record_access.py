@@ -119,3 +119,10 @@ def test_resident_ticket_list_keeps_the_site_scope(tickets, client_as):
 
 def test_make_resident_helper_gives_distinct_people(reference):
     assert make_resident().id != make_resident("Paul", "Martin", account_ref="CP-X").id
+
+
+def test_family_number_is_hidden_from_managers_and_shown_to_facil_familles(tickets, client_as):
+    db.session.commit()
+    path = f"/contacts/{tickets['resident'].id}"
+    assert "FF-12345" in client_as("facil_familles").get(path).get_data(as_text=True)
+    assert "FF-12345" not in client_as("manager").get(path).get_data(as_text=True)
