@@ -158,3 +158,36 @@ def test_every_control_of_the_ticket_form_shows_its_focus(page_as):
     _open_counter_ticket_form(page, unique_name("Mercier"))
     page.get_by_label("Démarche", exact=True).select_option(label=CRITAIR)  # shows the payment box too
     assert_keyboard_reaches_every_control(page, "form.ticket-form")
+
+
+def test_facil_familles_request_is_logged_on_the_family_number_and_followed_in_my_open_tickets(page_as, check_axe):
+    page = page_as("famille")
+    last_name = unique_name("Nguyen")
+    family_number = f"FF{random_mobile()[0][-5:].replace(' ', '')}"
+    page.goto("/contacts/new")
+    page.get_by_label("Nom", exact=True).fill(last_name)
+    page.get_by_label("Prénom", exact=True).fill("Linh")
+    page.get_by_label("Numéro de famille Facil'Familles").fill(family_number)
+    page.get_by_role("button", name="Créer l'usager").click()
+    expect(page).to_have_url(re.compile(r"/contacts/\d+$"))
+
+    page.get_by_role("link", name="Nouveau ticket").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nouveau ticket — Facil'Familles")
+    family = page.get_by_label("Numéro de famille Facil'Familles")
+    expect(family).to_be_focused()
+    expect(family).to_have_value(family_number)  # taken from the family's record
+    page.get_by_label("Démarche", exact=True).select_option(
+        label="Facil'Familles : calcul du quotient familial (Ville)")
+    expect(page.get_by_label("Statut")).to_have_value("open")  # a family request is followed until resolved
+    page.get_by_label("Notes").fill("Avis d'imposition à fournir pour le quotient.")
+    check_axe(page, "ticket-formulaire-facil-familles")
+    tab_to(page, page.get_by_role("button", name="Enregistrer (Entrée)"))
+    page.keyboard.press("Enter")
+
+    status = page.get_by_role("status")
+    expect(status).to_contain_text(re.compile(r"Ticket .+ enregistré"))
+    reference = re.search(r"Ticket (\S+) enregistré", status.inner_text()).group(1)
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Tickets").click()
+    row = page.get_by_role("row").filter(has_text=reference)
+    expect(row).to_contain_text(f"{last_name.upper()} Linh")
+    expect(row).to_contain_text("Ouvert")
