@@ -58,7 +58,8 @@ def _lines(title: str, weeks, series: dict, ylabel: str, percent=False) -> str:
     figure = _figure()
     axes = figure.add_subplot()
     for name, values in list(series.items())[:8]:
-        axes.plot(range(len(weeks)), [float(v) * (100 if percent else 1) for v in values], label=str(name), linewidth=1.4)
+        axes.plot(range(len(weeks)), [float(v) * (100 if percent else 1) for v in values], label=str(name), linewidth=1.4,
+                  marker="o" if len(weeks) <= 30 else None, markersize=3)
     step = max(1, len(weeks) // 8)
     axes.set_xticks(range(0, len(weeks), step), [str(w)[5:] for w in list(weeks)[::step]], rotation=30)
     axes.set_title(title)
