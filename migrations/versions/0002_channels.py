@@ -19,7 +19,8 @@ depends_on = None
 
 
 def upgrade():
-    # Schema changes of the channels domain go here.
+    # No schema change: the reference tables were created with the initial schema (0001).
+    # The revision stays so that the chain every database has recorded remains valid.
     pass
 
 
