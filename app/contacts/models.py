@@ -81,3 +81,20 @@ class ResidentChange(db.Model):
     action: Mapped[str] = mapped_column(String(30))  # created, updated, merged, anonymised
     changes: Mapped[dict] = mapped_column(JSON, default=dict)  # {field: [old, new]}
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class ResidentNameWord(db.Model):
+    """A distinct word of the residents' normalised names, for correcting a typed word (PostgreSQL search).
+
+    Filled by the migration and kept in step by PostgreSQL triggers on `residents` (insert, rename), so
+    every writer is covered; a word nobody bears any more is harmless. `residents` is a ranking hint
+    (how many bore the word when last counted by `app.contacts.namewords.refill_name_words`).
+    """
+
+    __tablename__ = "resident_name_words"
+    __table_args__ = (
+        Index("ix_resident_name_words_trgm", "word", postgresql_using="gin", postgresql_ops={"word": "gin_trgm_ops"}),
+    )
+
+    word: Mapped[str] = mapped_column(String(260), primary_key=True)
+    residents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -3,15 +3,19 @@
 Search is tiered so that it stays fast on millions of rows (PostgreSQL):
 1. identifiers (phone in any format, email, compte parisien reference, family number): exact, indexed;
 2. names: the normalised name starting with what was typed, read in index order (LIMIT, no sort);
-3. names, typo-tolerant: pg_trgm word similarity (GIN index), only to fill what tier 2 left.
-On SQLite, tier 3 ranks a bounded set of candidates in Python with the same trigram measure.
+3. names, typo-tolerant: each typed word corrected against the distinct name words (`namewords`), then
+   tier 2 again with the corrected words, best corrections first;
+4. only when nothing at all was found (a word inside a compound name, a far typo): pg_trgm word
+   similarity over the residents (GIN index), the slow tier, kept as a last resort.
+On SQLite, corrections and tier 4 are ranked in Python with the same trigram measure.
 """
 
-from itertools import permutations
+from itertools import permutations, product
 
 from sqlalchemy import case, func, literal_column, or_, text
 
 from app.contacts.models import Resident, ResidentChange
+from app.contacts.namewords import correct_words
 from app.contacts.normalise import (
     ContactValueError,
     looks_like_phone,
@@ -26,6 +30,7 @@ from app.tickets.models import Ticket
 MIN_NAME_CHARS = 3
 WORD_SIMILARITY_THRESHOLD = 0.5  # "lefebvre" against "lefevre marie" scores 0.55
 FUZZY_CANDIDATES = 2000  # rows the typo-tolerant tier may rank, at most (bounds a very common name)
+CORRECTED_SPELLINGS = 8  # spellings (corrected words, in some order) tier 3 reads, best first
 OPEN_STATUSES = ("open", "in_progress", "waiting_resident")
 
 
@@ -100,7 +105,60 @@ def _prefix_matches(key: str, limit: int) -> list[Resident]:
     return list(db.session.execute(stmt.limit(limit)).scalars())
 
 
-def _fuzzy_matches_postgresql(key: str, limit: int, exclude: set[int]) -> list[Resident]:
+def _spellings(words: list[str]) -> list[tuple[float, list[tuple[str, bool]]]]:
+    """Orderings of the typed words with some corrected, best first: (score, [(word, is_whole_word)]).
+
+    A typed word stays a prefix (it may be half typed); a corrected word is a whole word. Spellings made
+    only of typed words were read by tier 2 already.
+    """
+    corrections = correct_words(words)
+    options = [[(typed, 1.0, False)] + [(word, score, True) for word, score in found if word != typed]
+               for typed, found in zip(words, corrections, strict=True)]
+    orders = list(permutations(range(len(words)))) if len(words) <= 3 else [tuple(range(len(words)))]
+    spellings = []
+    for rank, order in enumerate(orders):
+        for choice in product(*(options[i] for i in order)):
+            if all(not whole for _w, _s, whole in choice):
+                continue
+            score = sum(s for _w, s, _whole in choice) / len(choice)
+            spellings.append((-score, rank, [(w, whole) for w, _s, whole in choice]))
+    spellings.sort(key=lambda row: row[:2])
+    return [(-score, parts) for score, _rank, parts in spellings[:CORRECTED_SPELLINGS]]
+
+
+def _spelling_clause(parts: list[tuple[str, bool]]):
+    """search_name starting with the words; the last one whole when it was corrected (index range only)."""
+    prefix = " ".join(word for word, _whole in parts)
+    clause = Resident.search_name.like(_escape_like(prefix) + "%", escape="\\")
+    if parts[-1][1]:
+        # Whole word: the name ends here or a space follows (' ' sorts before '!', digits and letters).
+        upper = prefix + "!"
+        clause = clause & (Resident.search_name.op("~<~")(upper) if _is_postgresql() else Resident.search_name < upper)
+    return clause
+
+
+def _corrected_matches(key: str, limit: int, exclude: set[int]) -> list[Resident]:
+    """Tier 3: the names spelt with corrected words, each read in prefix-index order, best spelling first."""
+    spellings = _spellings(key.split()[:6])
+    if not spellings:
+        return []
+    order = literal_column("residents.search_name USING ~<~") if _is_postgresql() else Resident.search_name
+    wanted = limit + len(exclude)
+    parts = [db.select(Resident.id, Resident.search_name, literal_column(str(n)).label("spelling"))
+             .where(live_clause(), _spelling_clause(words)).order_by(order, Resident.id).limit(wanted)
+             for n, (_score, words) in enumerate(spellings)]
+    rows = db.session.execute(db.union_all(*(p.subquery().select() for p in parts))).all()
+    rows.sort(key=lambda row: (row.spelling, row.search_name, row.id))
+    ids: list[int] = []
+    for row in rows:
+        if row.id not in exclude and row.id not in ids:
+            ids.append(row.id)
+    ids = ids[:limit]
+    loaded = {r.id: r for r in db.session.execute(db.select(Resident).where(Resident.id.in_(ids))).scalars()}
+    return [loaded[i] for i in ids if i in loaded]
+
+
+def _trigram_matches_postgresql(key: str, limit: int, exclude: set[int]) -> list[Resident]:
     """A bounded set of trigram candidates (GIN), ranked in SQL; only the winners are loaded."""
     db.session.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"),
                        {"t": str(WORD_SIMILARITY_THRESHOLD)})
@@ -117,7 +175,7 @@ def _fuzzy_matches_postgresql(key: str, limit: int, exclude: set[int]) -> list[R
     return [loaded[i] for i in ids if i in loaded]
 
 
-def _fuzzy_matches_sqlite(key: str, limit: int, exclude: set[int]) -> list[Resident]:
+def _trigram_matches_sqlite(key: str, limit: int, exclude: set[int]) -> list[Resident]:
     """Candidates sharing a word's first two letters or a trigram, ranked in Python."""
     patterns = set()
     for word in key.split():
@@ -161,8 +219,10 @@ def search_residents(q: str, limit: int = 20) -> list[Resident]:
                 seen = {r.id for r in found}
                 found += [r for r in _prefix_matches(" ".join(order), limit) if r.id not in seen][:limit - len(found)]
     if len(found) < limit:
-        fuzzy = _fuzzy_matches_postgresql if _is_postgresql() else _fuzzy_matches_sqlite
-        found += fuzzy(key, limit - len(found), {r.id for r in found})
+        found += _corrected_matches(key, limit - len(found), {r.id for r in found})
+    if not found:
+        trigram = _trigram_matches_postgresql if _is_postgresql() else _trigram_matches_sqlite
+        found = trigram(key, limit, set())
     return found
 
 

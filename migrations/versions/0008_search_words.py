@@ -4,12 +4,15 @@ Revision ID: 0008
 Revises: 0007
 Create Date: 2026-11-28
 
+`resident_name_words` holds each distinct word of the residents' normalised names (`search_name`).
+On PostgreSQL a typed word is corrected against it by trigram similarity (GIN index on a table of
+about a hundred thousand short words instead of rechecking thousands of residents), then residents are
+read through the prefix index with the corrected words. Triggers add the words of inserted and renamed
+residents (any writer: forms, merges, bulk imports); words no longer borne by anyone are harmless.
+`residents` is how many residents bore the word when it was counted: a ranking hint, not kept exact.
 """
-from alembic import op
 import sqlalchemy as sa
-
-import app.types
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008'
@@ -17,10 +20,62 @@ down_revision = '0007'
 branch_labels = None
 depends_on = None
 
+# The same statement as app.contacts.namewords.REFILL_SQL (kept literal: a migration must not change).
+REFILL_SQL = """
+INSERT INTO resident_name_words (word, residents)
+SELECT w, count(*) FROM residents, unnest(string_to_array(search_name, ' ')) AS w
+WHERE w <> '' GROUP BY w
+ON CONFLICT (word) DO UPDATE SET residents = EXCLUDED.residents
+"""
+
+TRIGGERS_SQL = """
+CREATE FUNCTION resident_name_words_from_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO resident_name_words (word, residents)
+    SELECT w, count(*) FROM new_residents, unnest(string_to_array(search_name, ' ')) AS w
+    WHERE w <> '' GROUP BY w ORDER BY w
+    ON CONFLICT (word) DO NOTHING;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION resident_name_words_from_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO resident_name_words (word, residents)
+    SELECT DISTINCT w, 1 FROM unnest(string_to_array(NEW.search_name, ' ')) AS w WHERE w <> '' ORDER BY w
+    ON CONFLICT (word) DO NOTHING;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER residents_name_words_insert AFTER INSERT ON residents
+    REFERENCING NEW TABLE AS new_residents
+    FOR EACH STATEMENT EXECUTE FUNCTION resident_name_words_from_rows();
+
+CREATE TRIGGER residents_name_words_rename AFTER UPDATE OF search_name ON residents
+    FOR EACH ROW WHEN (OLD.search_name IS DISTINCT FROM NEW.search_name)
+    EXECUTE FUNCTION resident_name_words_from_row();
+"""
+
 
 def upgrade():
-    pass
+    op.create_table(
+        'resident_name_words',
+        sa.Column('word', sa.String(length=260), nullable=False),
+        sa.Column('residents', sa.Integer(), server_default='0', nullable=False),
+        sa.PrimaryKeyConstraint('word', name=op.f('pk_resident_name_words')),
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(REFILL_SQL)
+        op.execute(TRIGGERS_SQL)
+    # Built after the fill (faster than maintaining it row by row); a plain index on SQLite.
+    op.create_index('ix_resident_name_words_trgm', 'resident_name_words', ['word'],
+                    postgresql_using='gin', postgresql_ops={'word': 'gin_trgm_ops'})
 
 
 def downgrade():
-    pass
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS residents_name_words_rename ON residents")
+        op.execute("DROP TRIGGER IF EXISTS residents_name_words_insert ON residents")
+        op.execute("DROP FUNCTION IF EXISTS resident_name_words_from_row()")
+        op.execute("DROP FUNCTION IF EXISTS resident_name_words_from_rows()")
+    op.drop_index('ix_resident_name_words_trgm', table_name='resident_name_words')
+    op.drop_table('resident_name_words')
