@@ -1,17 +1,18 @@
-"""Read-side queries: sums over the daily fact tables, filtered by period, sites and channels.
+"""Read-side queries: sums over the fact tables, filtered by period, sites and channels.
 
-Reports never read the tickets table: a year of facts is a few hundred thousand rows at most,
-summed by the database into a few thousand.
+Reports never read the tickets table: they read the weekly rollups for the whole weeks of the
+period and the daily facts for the days of its partial edge weeks, summed by the database.
 """
 
+from datetime import timedelta
+
 import pandas as pd
-from sqlalchemy import Date, Table, func, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy import Table, func, select, union_all
 
 from app.channels.models import Channel, Device, Procedure, Site
 from app.extensions import db
-from app.reports.facts.models import fact_handling, fact_procedures
+from app.reports.facts.models import WEEKLY, fact_handling, fact_procedures
+from app.reports.facts.weekly import week_start, whole_weeks
 from app.reports.params import ReportError, ReportParams
 
 
@@ -32,9 +33,9 @@ def _ids(model, codes, label: str) -> list[int]:
     return [found[c] for c in codes]
 
 
-def _filtered(query, table: Table, params: ReportParams):
-    site_ids, channel_ids = resolve_filters(params)
-    query = query.where(table.c.day.between(params.start, params.end))
+def _branch(table: Table, day_column, columns: list[str], where: list, site_ids, channel_ids):
+    """SELECT `columns` of one fact table (`day` read from `day_column`), filtered."""
+    query = select(*(day_column.label("day") if c == "day" else table.c[c] for c in columns)).where(*where)
     if site_ids:
         query = query.where(table.c.site_id.in_(site_ids))
     if channel_ids:
@@ -42,28 +43,28 @@ def _filtered(query, table: Table, params: ReportParams):
     return query
 
 
-class week_start(FunctionElement):  # noqa: N801 - reads as the SQL function it renders
-    """The Monday of a date's ISO week, computed by the database."""
+def fact_rows(table: Table, columns: list[str], params: ReportParams):
+    """The fact rows of the period and filters as a subquery of `columns`, `day` being the week's Monday.
 
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(week_start, "postgresql")
-def _week_start_postgresql(element, compiler, **kw):
-    return f"CAST(date_trunc('week', {compiler.process(element.clauses, **kw)}) AS DATE)"
-
-
-@compiles(week_start, "sqlite")
-def _week_start_sqlite(element, compiler, **kw):
-    day = compiler.process(element.clauses, **kw)
-    return f"date({day}, '-' || ((CAST(strftime('%w', {day}) AS INTEGER) + 6) % 7) || ' days')"
-
-
-def _keys(table: Table, dims: list[str]) -> list:
-    """Grouping columns; `day` is grouped by week in SQL (every report shows weeks, never days),
-    which keeps the rows sent to pandas seven times fewer. The column keeps its name `day`."""
-    return [week_start(table.c.day).label("day") if d == "day" else table.c[d] for d in dims]
+    Whole weeks inside the period are read from the weekly rollup; only the days of the partial
+    weeks at its edges come from the daily table (UNION ALL): the caller groups and sums.
+    """
+    site_ids, channel_ids = resolve_filters(params)
+    weekly = WEEKLY[table]
+    day = week_start(table.c.day)
+    weeks = whole_weeks(params.start, params.end)
+    if weeks is None:
+        return _branch(table, day, columns, [table.c.day.between(params.start, params.end)],
+                       site_ids, channel_ids).subquery("facts")
+    first, last = weeks
+    branches = [_branch(weekly, weekly.c.week, columns, [weekly.c.week.between(first, last)], site_ids, channel_ids)]
+    if params.start < first:
+        branches.append(_branch(table, day, columns, [table.c.day.between(params.start, first - timedelta(days=1))],
+                                site_ids, channel_ids))
+    if params.end > last + timedelta(days=6):
+        branches.append(_branch(table, day, columns, [table.c.day.between(last + timedelta(days=7), params.end)],
+                                site_ids, channel_ids))
+    return (union_all(*branches) if len(branches) > 1 else branches[0]).subquery("facts")
 
 
 def _frame(query) -> pd.DataFrame:
@@ -71,26 +72,28 @@ def _frame(query) -> pd.DataFrame:
     return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
 
 
-def sum_facts(table: Table, dims: list[str], measures: list[str], params: ReportParams) -> pd.DataFrame:
-    """Sum `measures` of `table` grouped by `dims` (`day` by week) over the period and filters."""
-    keys = _keys(table, dims)
-    query = select(*keys, *(func.sum(table.c[m]).label(m) for m in measures)).group_by(*keys)
-    frame = _frame(_filtered(query, table, params))
+def _as_int(frame: pd.DataFrame, measures) -> pd.DataFrame:
     for m in measures:
         frame[m] = pd.to_numeric(frame[m]).fillna(0).astype("int64") if len(frame) else frame[m]
     return frame
 
 
+def sum_facts(table: Table, dims: list[str], measures: list[str], params: ReportParams) -> pd.DataFrame:
+    """Sum `measures` of `table` grouped by `dims` (`day` by week) over the period and filters."""
+    facts = fact_rows(table, dims + measures, params)
+    keys = [facts.c[d] for d in dims]
+    query = select(*keys, *(func.sum(facts.c[m]).label(m) for m in measures)).group_by(*keys)
+    return _as_int(_frame(query), measures)
+
+
 def sum_procedures_by_owner(dims: list[str], params: ReportParams) -> pd.DataFrame:
     """Tickets grouped by `dims` and the owner of their procedure (city, state, or None without one)."""
-    t = fact_procedures
-    keys = _keys(t, dims)
-    query = (select(*keys, Procedure.owner.label("owner"), func.sum(t.c.tickets).label("tickets"))
-             .select_from(t.outerjoin(Procedure, Procedure.id == t.c.procedure_id))
+    facts = fact_rows(fact_procedures, dims + ["procedure_id", "tickets"], params)
+    keys = [facts.c[d] for d in dims]
+    query = (select(*keys, Procedure.owner.label("owner"), func.sum(facts.c.tickets).label("tickets"))
+             .select_from(facts.outerjoin(Procedure, Procedure.id == facts.c.procedure_id))
              .group_by(*keys, Procedure.owner))
-    frame = _frame(_filtered(query, t, params))
-    frame["tickets"] = pd.to_numeric(frame["tickets"]).astype("int64") if len(frame) else frame["tickets"]
-    return frame
+    return _as_int(_frame(query), ["tickets"])
 
 
 def handling_histogram(dims: list[str], params: ReportParams) -> pd.DataFrame:

@@ -36,9 +36,10 @@ def _name(frame: pd.DataFrame, kind: str, with_label: bool = False) -> pd.DataFr
     names = labels(REFERENCE_MODELS[kind])
     ids = frame[f"{kind}_id"]
     frame = frame.drop(columns=[f"{kind}_id"])
-    frame[kind] = [names[i][0] if i in names else NONE for i in ids]
+    frame[kind] = ids.map({i: code for i, (code, _label) in names.items()}).fillna(NONE).astype(object)
     if with_label:
-        frame["label"] = [names[i][1] if i in names else "Non renseigné" for i in ids]
+        frame["label"] = ids.map({i: label for i, (_code, label) in names.items()}).fillna("Non renseigné") \
+            .astype(object)
     return frame
 
 
@@ -70,14 +71,15 @@ def channels(params: ReportParams) -> dict:
 
 def procedures(params: ReportParams, top: int = 20) -> dict:
     frame = sum_facts(fact_procedures, ["procedure_id"], ["tickets"], params)
-    catalogue = {row.procedure_id: row for row in procedure_catalogue().itertuples(index=False)}
-    found = [catalogue.get(int(i)) if pd.notna(i) else None for i in frame["procedure_id"]]
+    catalogue = procedure_catalogue().set_index("procedure_id")
+    ids = frame["procedure_id"]
     frame = frame.drop(columns=["procedure_id"]).assign(
-        code=[p.code if p else NONE for p in found], label=[p.label if p else "Sans démarche" for p in found],
-        owner=[p.owner if p else NONE for p in found])
+        code=ids.map(catalogue["code"]).fillna(NONE).astype(object),
+        label=ids.map(catalogue["label"]).fillna("Sans démarche").astype(object),
+        owner=ids.map(catalogue["owner"]).fillna(NONE).astype(object))
     table = builders.build_breakdown(frame.drop(columns=["owner"]), "code", "label")
-    owners = dict(zip(frame["code"], frame["owner"], strict=True))
-    table.insert(2, "owner", [owners.get(c, NONE) for c in table["code"]])
+    owners = frame.drop_duplicates("code").set_index("code")["owner"]
+    table.insert(2, "owner", table["code"].map(owners).fillna(NONE).astype(object))
     return {"summary": {"total": int(table["tickets"].sum()) if len(table) else 0, "procedures": len(table)},
             "tables": {"top": table.head(top).reset_index(drop=True)}}
 
@@ -104,17 +106,11 @@ def outcomes(params: ReportParams) -> dict:
 def unmet_demand(params: ReportParams) -> dict:
     frame = sum_facts(fact_unmet, ["day", "site_id", "requested_procedure_id", "requested_text"], ["tickets"], params)
     catalogue = procedure_catalogue().set_index("procedure_id")
-    keep, services = [], []
-    for proc_id, text in zip(frame["requested_procedure_id"], frame["requested_text"], strict=True):
-        proc_id = int(proc_id) if pd.notna(proc_id) else None
-        known = proc_id in catalogue.index
-        if known and catalogue.at[proc_id, "availability"] == "online":
-            keep.append(False)  # asked for a service that is online: not an unmet demand
-            services.append(None)
-            continue
-        keep.append(True)
-        services.append(catalogue.at[proc_id, "label"] if known else str(text).strip())
-    frame = frame.assign(service=services)[keep] if len(frame) else frame.assign(service=[])
+    ids = frame["requested_procedure_id"]
+    known_label = ids.map(catalogue["label"])
+    online = ids.map(catalogue["availability"]).eq("online")  # asked for a service that is online: not unmet
+    typed = frame["requested_text"].astype(str).str.strip()
+    frame = frame.assign(service=known_label.where(known_label.notna(), typed).astype(object))[~online]
     frame = _name(frame.drop(columns=["requested_procedure_id", "requested_text"]), "site")
     return builders.build_unmet(frame, params.start, params.end)
 

@@ -87,3 +87,30 @@ def test_every_report_runs_on_an_empty_period(app, reference):
     for name in REPORTS:
         result = as_json(compute_report(name, ReportParams(date(2030, 1, 1), date(2030, 1, 31))))
         assert isinstance(result, dict), name
+
+
+def _volume(start: date, end: date) -> dict:
+    result = as_json(compute_report("volume", ReportParams(start, end)))
+    return {r["site"]: r["tickets"] for r in result["by_site"]}
+
+
+def test_a_ticket_moved_to_another_week_moves_in_reports_over_whole_weeks(app, reference):
+    ticket = make_ticket(utc(2017, 1, 4, 9))  # Wednesday of the week of Monday 2 January
+    make_ticket(utc(2017, 1, 10, 9), site="mairie-04")
+    refresh_facts()
+    assert _volume(date(2017, 1, 2), date(2017, 1, 8)) == {"mairie-02": 1}
+    ticket.opened_at = utc(2017, 1, 12, 9)
+    ticket.updated_at = datetime.now(UTC)
+    refresh_facts()
+    assert _volume(date(2017, 1, 2), date(2017, 1, 8)) == {}
+    assert _volume(date(2017, 1, 9), date(2017, 1, 15)) == {"mairie-02": 1, "mairie-04": 1}
+    assert _volume(date(2017, 1, 2), date(2017, 1, 15)) == {"mairie-02": 1, "mairie-04": 1}
+
+
+def test_a_period_cutting_weeks_counts_only_its_own_days(app, reference):
+    for day in (2, 4, 8, 9, 11, 15, 16):  # Monday 2 January .. Monday 16 January
+        make_ticket(utc(2017, 1, day, 9))
+    rebuild_facts(date(2017, 1, 1), date(2017, 1, 31))
+    assert _volume(date(2017, 1, 4), date(2017, 1, 15)) == {"mairie-02": 5}  # Wed..Sun, a whole week, Mon..Sun
+    assert _volume(date(2017, 1, 3), date(2017, 1, 9)) == {"mairie-02": 3}  # no whole week
+    assert _volume(date(2017, 1, 2), date(2017, 1, 16)) == {"mairie-02": 7}

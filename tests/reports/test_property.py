@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from app.extensions import db
-from app.reports.facts.models import HANDLING_BUCKETS, handling_bucket
+from app.reports.facts.models import HANDLING_BUCKETS, MEASURES, WEEKLY, handling_bucket
 from app.reports.facts.refresh import refresh_facts
+from app.reports.facts.weekly import monday
 from app.reports.params import ReportParams
 from app.reports.registry import as_json, compute_report
 from app.tickets.models import DIGITAL_CHOICES, MODES, OUTCOMES
@@ -23,8 +24,13 @@ from tests.reports.factory import make_resident, make_ticket
 
 DAYS = [date(2016, 10, 29), date(2016, 10, 30), date(2016, 10, 31), date(2017, 1, 9), date(2017, 3, 25),
         date(2017, 3, 26), date(2017, 3, 27)]
+# Whole weeks come from the weekly rollups, the days of partial edge weeks from the daily facts:
+# periods with a partial first week, partial weeks at both ends (DST Sundays inside them or in whole
+# weeks), whole weeks only, and no whole week at all.
 PERIODS = [(date(2016, 10, 1), date(2017, 4, 30)), (date(2016, 10, 30), date(2016, 10, 30)),
-           (date(2017, 3, 26), date(2017, 3, 27)), (date(2016, 10, 29), date(2017, 1, 9))]
+           (date(2017, 3, 26), date(2017, 3, 27)), (date(2016, 10, 29), date(2017, 1, 9)),
+           (date(2016, 10, 24), date(2017, 3, 26)), (date(2016, 10, 25), date(2017, 3, 27)),
+           (date(2016, 10, 31), date(2017, 3, 25))]
 
 tickets_strategy = st.lists(st.fixed_dictionaries({
     "midnight": st.sampled_from(DAYS),
@@ -134,6 +140,25 @@ def check(start: date, end: date, site: str | None):
     assert report["repeat-contacts"]["returned"] == _returns(rows)
 
 
+def check_weekly_rollups():
+    """Every weekly rollup row equals the sum of the daily facts of its week."""
+    for daily, weekly in WEEKLY.items():
+        measures = MEASURES[daily.name]
+        dims = [c.name for c in weekly.columns if c.name != "week" and c.name not in measures]
+        from_days: dict = {}
+        for row in db.session.execute(db.select(daily)).mappings():
+            key = (monday(_as_date(row["day"])), *(row[d] for d in dims))
+            from_days[key] = tuple(a + b for a, b in zip(from_days.get(key, (0,) * len(measures)),
+                                                          (row[m] for m in measures), strict=True))
+        from_weeks = {(_as_date(row["week"]), *(row[d] for d in dims)): tuple(row[m] for m in measures)
+                      for row in db.session.execute(db.select(weekly)).mappings()}
+        assert from_weeks == dict(from_days), daily.name
+
+
+def _as_date(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _aware(value):
     from app.timeutil import as_utc
 
@@ -165,6 +190,7 @@ def test_reports_from_facts_equal_direct_counts_over_tickets(app, reference, spe
     try:
         create(specs)
         refresh_facts()
+        check_weekly_rollups()
         check(*period, site)
     finally:
         nested.rollback()

@@ -80,6 +80,28 @@ fact_returns = _fact_table(
 
 FACT_TABLES = (fact_activity, fact_procedures, fact_outcomes, fact_handling, fact_unmet, fact_returns)
 
+# Dimension columns (besides day, site, channel) and summed measures of each fact table.
+MEASURES = {
+    "fact_activity": ("tickets", "closed", "handling_seconds"),
+    "fact_procedures": ("tickets", "payment_assisted", "protocol_confirmed"),
+    "fact_outcomes": ("tickets", "closed", "handling_seconds"),
+    "fact_handling": ("tickets",),
+    "fact_unmet": ("tickets",),
+    "fact_returns": ("contacts", "returned"),
+}
+
+
+def _weekly_table(daily: Table) -> Table:
+    """The same columns as `daily`, keyed by `week` (the Monday of the ISO week) instead of `day`."""
+    name = f"{daily.name}_weekly"
+    columns = [Column(c.name, c.type, nullable=c.nullable) for c in daily.columns if c.name != "day"]
+    return Table(name, db.metadata, Column("week", Date, nullable=False), *columns, Index(f"ix_{name}_week", "week"))
+
+
+# Weekly rollups of every daily table, rebuilt from the daily facts whenever a day of the week is:
+# reports read them for the whole weeks of their period (a year is 52 rows per combination, not 365).
+WEEKLY = {daily: _weekly_table(daily) for daily in FACT_TABLES}
+
 # Upper bounds (minutes) of the handling-time buckets; the last bucket is open-ended.
 HANDLING_BUCKETS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 90, 120, 180, 240, 480,
                     1440, 2880, 10080)

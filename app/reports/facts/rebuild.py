@@ -37,6 +37,7 @@ from app.reports.facts.models import (
     fact_returns,
     fact_unmet,
 )
+from app.reports.facts.weekly import rebuild_weeks
 from app.tickets.models import Ticket
 from app.timeutil import paris_day_bounds
 from app.types import UTCDateTime
@@ -161,6 +162,8 @@ def _rebuild_span(s: _Span) -> None:
 def rebuild_facts(start_day: date, end_day: date) -> dict:
     """Recompute every fact table for the Paris days `start_day`..`end_day` (inclusive); idempotent.
 
+    The weekly rollups of every week touching the period are recomputed from the daily facts after.
+
     Runs in the caller's transaction (flushes, never commits): the caller commits, so readers see
     either the old facts of the period or the new ones. Returns {"days": n, "seconds": elapsed}.
     """
@@ -171,6 +174,7 @@ def rebuild_facts(start_day: date, end_day: date) -> dict:
     postgres = _is_postgres()
     for first, last in _spans(start_day, end_day, PG_SPAN_DAYS if postgres else 1):
         _rebuild_span(_Span(first, last, postgres))
+    rebuild_weeks(start_day, end_day)
     elapsed = (datetime.now() - started).total_seconds()
     days = (end_day - start_day).days + 1
     logger.info("Faits reconstruits du %s au %s (%s jour(s)) en %.2f s", start_day, end_day, days, elapsed)
