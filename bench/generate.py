@@ -26,7 +26,14 @@ from tqdm import tqdm
 from bench.activity import generate_tickets
 from bench.copyload import copy_rows, rebuild_indexes, secondary_indexes
 from bench.population import generate_residents
-from bench.prepare import build_facts, dsn_of, prepare_schema, recreate_database
+from bench.prepare import (
+    REFILL_NAME_WORDS,
+    build_facts,
+    dsn_of,
+    find_callable,
+    prepare_schema,
+    recreate_database,
+)
 from bench.rows import (
     EVENT_COLUMNS,
     RESIDENT_COLUMNS,
@@ -63,7 +70,22 @@ def _truncate(conn: psycopg.Connection, tables: list[str]) -> None:
     conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
 
 
-def load(dsn: str, residents, tickets, ref_max: dict, bar) -> tuple[threading.Thread, list]:
+def _after_residents(app, dsn: str, resident_indexes: list) -> None:
+    """What the residents need once loaded: the words the search corrects against, then their indexes.
+
+    The load bypasses triggers, so the contacts domain's name-word table is refilled by its own function.
+    """
+    refill = find_callable(REFILL_NAME_WORDS)
+    if refill is not None:
+        from app.extensions import db
+
+        with app.app_context():
+            refill()
+            db.session.commit()
+    rebuild_indexes(dsn, resident_indexes, 1)
+
+
+def load(app, dsn: str, residents, tickets, ref_max: dict, bar) -> tuple[threading.Thread, list]:
     """Load residents, then tickets and events, each table COPied FREEZE after a TRUNCATE in its transaction.
 
     The residents' indexes (the trigram GIN index is the slowest) are rebuilt in a thread while the
@@ -72,9 +94,10 @@ def load(dsn: str, residents, tickets, ref_max: dict, bar) -> tuple[threading.Th
     with psycopg.connect(dsn) as conn:
         _check_columns(conn)
         _session(conn)
-        facts = [r[0] for r in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'fact%'").fetchall()]
-        _truncate(conn, ["residents", "resident_changes", "tickets", "ticket_events", "ticket_sequences", *facts])
+        derived = [r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND (tablename LIKE 'fact%' OR tablename = 'resident_name_words')").fetchall()]
+        _truncate(conn, ["residents", "resident_changes", "tickets", "ticket_events", "ticket_sequences", *derived])
         indexes = secondary_indexes(conn, LOADED_TABLES)
         for index in indexes:
             conn.execute(index.drop_sql)
@@ -85,7 +108,7 @@ def load(dsn: str, residents, tickets, ref_max: dict, bar) -> tuple[threading.Th
         conn.execute("SELECT setval(pg_get_serial_sequence('residents', 'id'), %s)", (residents.count,))
         conn.commit()
         resident_indexes = [i for i in indexes if i.table == "residents"]
-        thread = threading.Thread(target=rebuild_indexes, args=(dsn, resident_indexes, 1))
+        thread = threading.Thread(target=_after_residents, args=(app, dsn, resident_indexes))
         thread.start()
 
         _session(conn)
@@ -152,7 +175,7 @@ def main(argv=None) -> dict:
                "devices": max(ref.devices.values()), "procedures": max(p["id"] for p in ref.procedures),
                "agents": max(max(pool) for pool in ref.agents.values())}
     with tqdm(total=args.residents + 2 * args.tickets, unit="rows", unit_scale=True, file=sys.stderr) as bar:
-        resident_thread, indexes = load(dsn, residents, tickets, ref_max, bar)
+        resident_thread, indexes = load(app, dsn, residents, tickets, ref_max, bar)
         t = lap("copy", t)
     with tqdm(total=len(indexes), desc="index tickets", unit="index", file=sys.stderr) as bar:
         rebuild_indexes(dsn, indexes, on_done=lambda index: (bar.set_postfix_str(index.name), bar.update()))

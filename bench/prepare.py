@@ -113,6 +113,7 @@ def find_callable(candidates: tuple[tuple[str, str], ...]):
     return None
 
 
+REFILL_NAME_WORDS = (("app.contacts.namewords", "refill_name_words"),)
 REBUILD_FACTS = (("app.reports.facts.rebuild", "rebuild_facts"), ("app.reports.facts", "rebuild_facts"),
                  ("app.reports.services", "rebuild_facts"))
 
