@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ARRAY, JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -86,15 +86,16 @@ class ResidentChange(db.Model):
 class ResidentNameWord(db.Model):
     """A distinct word of the residents' normalised names, for correcting a typed word (PostgreSQL search).
 
-    Filled by the migration and kept in step by PostgreSQL triggers on `residents` (insert, rename), so
-    every writer is covered; a word nobody bears any more is harmless. `residents` is a ranking hint
-    (how many bore the word when last counted by `app.contacts.namewords.refill_name_words`).
+    `variants` is the word and its one-letter deletions: a typed word whose own deletions meet them is one
+    letter away (dropped, added, replaced, or two swapped). Filled by the migration and kept in step by
+    PostgreSQL triggers on `residents` (insert, rename), so every writer is covered; a word nobody bears
+    any more is harmless. `residents` is a ranking hint (how many bore the word when last counted).
+    SQLite does not use the table: its search derives the words from the residents.
     """
 
     __tablename__ = "resident_name_words"
-    __table_args__ = (
-        Index("ix_resident_name_words_trgm", "word", postgresql_using="gin", postgresql_ops={"word": "gin_trgm_ops"}),
-    )
+    __table_args__ = (Index("ix_resident_name_words_variants", "variants", postgresql_using="gin"),)
 
     word: Mapped[str] = mapped_column(String(260), primary_key=True)
     residents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    variants: Mapped[list] = mapped_column(ARRAY(Text).with_variant(JSON, "sqlite"), default=list)

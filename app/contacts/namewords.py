@@ -1,8 +1,10 @@
 """Correcting a typed name word against the words residents' names are made of.
 
-On PostgreSQL the distinct words live in `resident_name_words` (trigram GIN index, kept in step by
-triggers); a typo is corrected there (a hundred thousand short words) rather than by rechecking thousands
-of residents. On SQLite the words come from the residents themselves, ranked in Python with the same measure.
+A word one letter away from the typed one (a letter dropped, added, replaced, or two swapped) shares a
+one-letter deletion with it. On PostgreSQL the distinct words live in `resident_name_words` with their
+deletions (`variants`, GIN index, kept in step by triggers): the typed word's deletions are looked up
+exactly, with no similarity recheck over thousands of rows. On SQLite the words come from the residents
+themselves, compared in Python the same way.
 """
 
 from sqlalchemy import or_, text
@@ -11,31 +13,26 @@ from app.contacts.models import Resident
 from app.contacts.similarity import similarity
 from app.extensions import db
 
-CORRECTION_THRESHOLD = 0.4  # as similarity.WORD_MATCH: "lefebvre" against "lefevre" scores 0.55
+MIN_CORRECTED_LENGTH = 4  # shorter words have too many one-letter neighbours to correct
 CORRECTIONS_PER_WORD = 3
-SQLITE_CANDIDATES = 2000  # residents whose words the SQLite fallback ranks, at most
+SQLITE_CANDIDATES = 2000  # residents whose words the SQLite fallback compares, at most
 
 # Every word of every resident's normalised name, with how many residents bear it. Run by migration 0008
 # and after a bulk load that bypasses triggers (the benchmark's COPY with session_replication_role=replica).
 REFILL_SQL = """
-INSERT INTO resident_name_words (word, residents)
-SELECT w, count(*) FROM residents, unnest(string_to_array(search_name, ' ')) AS w
+INSERT INTO resident_name_words (word, residents, variants)
+SELECT w, count(*), resident_name_word_variants(w)
+FROM residents, unnest(string_to_array(search_name, ' ')) AS w
 WHERE w <> '' GROUP BY w
 ON CONFLICT (word) DO UPDATE SET residents = EXCLUDED.residents
 """
 
-_CORRECTIONS_SQL = text("""
-SELECT t.n, c.word, c.score
-FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS t(typed, n)
-CROSS JOIN LATERAL (
-    SELECT w.word, similarity(w.word, t.typed) AS score
-    FROM resident_name_words AS w
-    WHERE w.word % t.typed
-    ORDER BY score DESC, w.residents DESC, w.word
-    LIMIT :per_word
-) AS c
-ORDER BY t.n, c.score DESC
-""")
+_NEIGHBOURS_SQL = text("SELECT word, residents FROM resident_name_words WHERE variants && CAST(:variants AS text[])")
+
+
+def variants(word: str) -> set[str]:
+    """The word and its one-letter deletions (as the SQL function resident_name_word_variants)."""
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
 def refill_name_words() -> None:
@@ -43,16 +40,20 @@ def refill_name_words() -> None:
     db.session.execute(text(REFILL_SQL))
 
 
-def _corrections_postgresql(words: list[str]) -> list[list[tuple[str, float]]]:
-    db.session.execute(text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
-                       {"t": str(CORRECTION_THRESHOLD)})
-    found: list[list[tuple[str, float]]] = [[] for _ in words]
-    for n, word, score in db.session.execute(_CORRECTIONS_SQL, {"words": words, "per_word": CORRECTIONS_PER_WORD}):
-        found[n - 1].append((word, float(score)))
-    return found
+def _best(typed: str, neighbours: dict[str, int]) -> list[tuple[str, float]]:
+    """The most borne neighbours first (a typo of a common name means that name), then the closest."""
+    wanted = variants(typed)
+    close = [(word, count) for word, count in neighbours.items() if word != typed and wanted & variants(word)]
+    close.sort(key=lambda row: (-row[1], -similarity(typed, row[0]), row[0]))
+    return [(word, similarity(typed, word)) for word, _count in close[:CORRECTIONS_PER_WORD]]
 
 
-def _corrections_sqlite(words: list[str]) -> list[list[tuple[str, float]]]:
+def _neighbours_postgresql(words: list[str]) -> dict[str, int]:
+    wanted = sorted(set().union(*(variants(w) for w in words)))
+    return {word: count for word, count in db.session.execute(_NEIGHBOURS_SQL, {"variants": wanted})}
+
+
+def _neighbours_sqlite(words: list[str]) -> dict[str, int]:
     patterns = set()
     for word in words:
         patterns |= {f"{word[:2]}%", f"% {word[:2]}%"}
@@ -63,18 +64,16 @@ def _corrections_sqlite(words: list[str]) -> list[list[tuple[str, float]]]:
     for search_name in db.session.execute(stmt).scalars():
         for word in set(search_name.split()):
             counts[word] = counts.get(word, 0) + 1
-    found = []
-    for typed in words:
-        scored = [(-similarity(typed, word), -count, word) for word, count in counts.items()]
-        best = sorted(s for s in scored if -s[0] >= CORRECTION_THRESHOLD)[:CORRECTIONS_PER_WORD]
-        found.append([(word, -score) for score, _count, word in best])
-    return found
+    return counts
 
 
 def correct_words(words: list[str]) -> list[list[tuple[str, float]]]:
-    """For each typed word, the closest words of residents' names: [(word, similarity)], best first."""
-    if not words:
-        return []
+    """For each typed word, the name words one letter away: [(word, trigram similarity)], best first."""
+    long_enough = [w for w in words if len(w) >= MIN_CORRECTED_LENGTH]
+    if not long_enough:
+        return [[] for _ in words]
     if db.session.get_bind().dialect.name == "postgresql":
-        return _corrections_postgresql(words)
-    return _corrections_sqlite(words)
+        neighbours = _neighbours_postgresql(long_enough)
+    else:
+        neighbours = _neighbours_sqlite(long_enough)
+    return [_best(w, neighbours) if len(w) >= MIN_CORRECTED_LENGTH else [] for w in words]

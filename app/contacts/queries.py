@@ -127,14 +127,16 @@ def _spellings(words: list[str]) -> list[tuple[float, list[tuple[str, bool]]]]:
 
 
 def _spelling_clause(parts: list[tuple[str, bool]]):
-    """search_name starting with the words; the last one whole when it was corrected (index range only)."""
+    """search_name starting with the words: a btree range, the last word whole when it was corrected."""
     prefix = " ".join(word for word, _whole in parts)
-    clause = Resident.search_name.like(_escape_like(prefix) + "%", escape="\\")
-    if parts[-1][1]:
-        # Whole word: the name ends here or a space follows (' ' sorts before '!', digits and letters).
-        upper = prefix + "!"
-        clause = clause & (Resident.search_name.op("~<~")(upper) if _is_postgresql() else Resident.search_name < upper)
-    return clause
+    if not parts[-1][1]:
+        return Resident.search_name.like(_escape_like(prefix) + "%", escape="\\")
+    # Whole word: the name is the prefix or goes on after a space (' ' sorts before '!', digits and letters).
+    # A plain range (no LIKE) so the planner can only read the prefix btree, in order.
+    if _is_postgresql():
+        return (Resident.search_name.op("~>=~", is_comparison=True)(prefix)
+                & Resident.search_name.op("~<~", is_comparison=True)(prefix + "!"))
+    return (Resident.search_name >= prefix) & (Resident.search_name < prefix + "!")
 
 
 def _corrected_matches(key: str, limit: int, exclude: set[int]) -> list[Resident]:
@@ -218,7 +220,8 @@ def search_residents(q: str, limit: int = 20) -> list[Resident]:
             if list(order) != words:
                 seen = {r.id for r in found}
                 found += [r for r in _prefix_matches(" ".join(order), limit) if r.id not in seen][:limit - len(found)]
-    if len(found) < limit:
+    # A full name found as typed is the person sought; a single word may also be a typo of another name.
+    if len(found) < limit and not (found and len(words) > 1):
         found += _corrected_matches(key, limit - len(found), {r.id for r in found})
     if not found:
         trigram = _trigram_matches_postgresql if _is_postgresql() else _trigram_matches_sqlite
