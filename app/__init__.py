@@ -30,7 +30,10 @@ def _sqlite_pragmas(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock up front. With a deferred BEGIN, a transaction that reads and
+        # then writes fails at once ("database is locked") when another process committed meanwhile,
+        # whatever busy_timeout says; web workers and the RQ worker share the file in development.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -185,18 +185,6 @@ def _stop(*procs: subprocess.Popen | None) -> None:
             proc.wait(timeout=5)
 
 
-def _worker_options(database_url: str) -> list[str]:
-    """On SQLite the worker runs without its periodic jobs.
-
-    The facts refresh (every 30 s) commits while a web request holds a read transaction that then writes
-    (sign-in audit, ticket reference): SQLite's deferred BEGIN then fails at once with "database is locked"
-    (a 500), whatever busy_timeout says. That is a known limit of the SQLite development setup, reported to
-    the team; PostgreSQL, the production database, runs the worker with its periodic jobs. The dashboard
-    flow makes its facts current with the operator command either way.
-    """
-    return ["--no-periodic"] if database_url.startswith("sqlite") else []
-
-
 @pytest.fixture(scope="session")
 def chromium_path():
     """Debian's Chromium (browsers cannot be downloaded here)."""
@@ -238,7 +226,7 @@ def server(chromium_path, tmp_path_factory):
              "--access-logfile", "-", "app:create_app()"],
             cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT)
         if worker_wanted:
-            worker_proc = subprocess.Popen([str(BIN / "flask"), "--app", "app", "worker", *_worker_options(database_url)],
+            worker_proc = subprocess.Popen([str(BIN / "flask"), "--app", "app", "worker"],
                                            cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT)
         _wait_for_health(server_proc, log_dir / "server.log")
         yield Server(BASE_URL, worker_wanted, log_dir, env)
