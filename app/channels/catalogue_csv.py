@@ -22,6 +22,7 @@ from app.channels.services import (
     create_procedure,
     update_procedure,
 )
+from app.csvfiles import CsvFileError, csv_rows, decode_csv
 from app.exports import safe_cell
 from app.extensions import db
 
@@ -63,20 +64,6 @@ class CatalogueImport:
 
 class CatalogueFileError(ValueError):
     """The file as a whole cannot be read (encoding, header)."""
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise CatalogueFileError(f"ligne {line} : le fichier n'est pas encodé en UTF-8 (dans Excel, "
-                                 "enregistrez-le au format « CSV UTF-8 »).") from exc
-
-
-def _separator(header_line: str) -> str:
-    """Excel writes `;` in a French locale and `,` elsewhere: the header line tells which."""
-    return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
 def _unescape(value: str) -> str:
@@ -175,8 +162,10 @@ def _header(reader, line_problems: list[str]) -> list[str]:
 
 def parse_catalogue(data: bytes) -> tuple[list[tuple[int, dict]], list[str]]:
     """Read a catalogue file: ([(line number, values)], problems). Raises CatalogueFileError if unreadable."""
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text.split("\n", 1)[0]))
+    try:
+        reader = csv_rows(decode_csv(data))
+    except CsvFileError as exc:
+        raise CatalogueFileError(f"ligne {exc.line} : {exc.message}") from exc
     problems: list[str] = []
     header = _header(reader, problems)
     if problems:

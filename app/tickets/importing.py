@@ -6,11 +6,11 @@ The caller commits (one transaction) or, for a dry run, rolls back.
 """
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 
 from app.cardnumbers import contains_card_number
+from app.csvfiles import CsvFileError, csv_rows, decode_csv
 from app.extensions import db
 from app.tickets.bulk import insert_residents, insert_tickets
 from app.tickets.checks import ticket_problems
@@ -53,21 +53,11 @@ def _error(line: int, column: str, message: str) -> str:
 
 
 def _decode(data: bytes | str, result: ImportResult) -> str | None:
-    if isinstance(data, str):
-        text = data.lstrip("\ufeff")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[:exc.start].count(b"\n") + 1
-            result.errors.append(_error(line, "—", "le fichier n'est pas encodé en UTF-8 (enregistrez-le en "
-                                                   "« CSV UTF-8 »)."))
-            return None
-    if "\x00" in text:  # the database cannot store it (PostgreSQL refuses NUL characters)
-        line = text[:text.index("\x00")].count("\n") + 1
-        result.errors.append(_error(line, "—", "le fichier contient un caractère nul (fichier binaire ?)."))
+    try:
+        return decode_csv(data)
+    except CsvFileError as exc:
+        result.errors.append(_error(exc.line, "—", exc.message))
         return None
-    return text
 
 
 def _header(reader, result: ImportResult) -> list[str] | None:
@@ -91,9 +81,7 @@ def _header(reader, result: ImportResult) -> list[str] | None:
 
 
 def _read_rows(text: str, result: ImportResult) -> list[ParsedRow] | None:
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv_rows(text)
     header = _header(reader, result)
     if header is None:
         return None
