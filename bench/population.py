@@ -27,6 +27,7 @@ HEAD_SHARE = 0.15  # share of residents carrying one of the 235 frequent surname
 DUPLICATE_SHARE = 0.015
 FAMILY_SHARE = 0.16
 ACCOUNT_SHARE = 0.55
+MOBILE_06 = (0, 1, 2, 4, 5, 6, 7, 8)
 SUBURBS = (("92100", "Boulogne-Billancourt"), ("93100", "Montreuil"), ("94200", "Ivry-sur-Seine"),
            ("92130", "Issy-les-Moulineaux"), ("93200", "Saint-Denis"), ("94300", "Vincennes"))
 
@@ -86,8 +87,8 @@ def _phones(n: int, rng: np.random.Generator, share: float, mobile_share: float)
             out.append(NULL)
         elif m and s:
             out.append(f"+337{5 + d % 5}{d // 10:07d}")
-        elif m:
-            out.append(f"+336{d:08d}")
+        elif m:  # 063x and 069x are overseas mobile ranges: not valid French numbers
+            out.append(f"+336{MOBILE_06[d % 8]}{d // 10 % 10**7:07d}")
         else:
             out.append(f"+331{d:08d}")
     return out
