@@ -111,21 +111,20 @@ def _owner_table(frame: pd.DataFrame, key: str | None) -> pd.DataFrame:
     return grouped
 
 
-def build_state_share(daily: pd.DataFrame, start: date, end: date) -> dict:
+def build_state_share(by_day: pd.DataFrame, by_site: pd.DataFrame, by_channel: pd.DataFrame,
+                      start: date, end: date) -> dict:
     """Share of State procedures, overall, per site, per channel and per week.
 
-    `daily`: day, site, channel (codes), owner ('city', 'state' or None), tickets.
+    Each frame: its key (`day`, `site` or `channel` code), owner ('city', 'state' or None), tickets.
     """
-    if daily.empty:
-        daily = pd.DataFrame({"day": [], "site": [], "channel": [], "owner": [], "tickets": []})
-    overall = _owner_table(daily, None).iloc[0] if len(daily) else pd.Series({"total": 0, "state": 0, "city": 0})
+    overall = _owner_table(by_day, None).iloc[0] if len(by_day) else pd.Series({"total": 0, "state": 0, "city": 0})
     total, state, city = (int(overall.get(k, 0)) for k in ("total", "state", "city"))
-    by_site = _owner_table(daily, "site").sort_values("site").reset_index(drop=True) if len(daily) else \
+    by_site = _owner_table(by_site, "site").sort_values("site").reset_index(drop=True) if len(by_site) else \
         pd.DataFrame(columns=["site", "total", "state", "city", "state_share"])
-    by_channel = _owner_table(daily, "channel").sort_values("channel").reset_index(drop=True) if len(daily) else \
-        pd.DataFrame(columns=["channel", "total", "state", "city", "state_share"])
+    by_channel = _owner_table(by_channel, "channel").sort_values("channel").reset_index(drop=True) \
+        if len(by_channel) else pd.DataFrame(columns=["channel", "total", "state", "city", "state_share"])
     weeks = pd.DataFrame({"week": all_weeks(start, end)})
-    by_week = weeks.merge(_owner_table(with_week(daily), "week"), on="week", how="left") if len(daily) else weeks
+    by_week = weeks.merge(_owner_table(with_week(by_day), "week"), on="week", how="left") if len(by_day) else weeks
     for c in ("total", "state", "city", "state_share"):
         by_week[c] = by_week[c].fillna(0) if c in by_week else 0
         if c != "state_share":

@@ -55,9 +55,9 @@ def volume(params: ReportParams) -> dict:
 
 
 def state_share(params: ReportParams) -> dict:
-    daily = sum_procedures_by_owner(["day", "site_id", "channel_id"], params)
-    daily = _name(_name(daily, "site"), "channel")
-    return builders.build_state_share(daily, params.start, params.end)
+    parts = sum_procedures_by_owner(["day", "site_id", "channel_id"], params)
+    return builders.build_state_share(parts["day"], _name(parts["site_id"], "site"),
+                                      _name(parts["channel_id"], "channel"), params.start, params.end)
 
 
 def channels(params: ReportParams) -> dict:

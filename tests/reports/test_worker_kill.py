@@ -49,7 +49,9 @@ def wait_for(predicate, timeout: float = 60):
 
 def run_status(run_id: int) -> str:
     db.session.rollback()  # a fresh snapshot: the worker commits from another process
-    return db.session.get(ReportRun, run_id).status
+    status = db.session.get(ReportRun, run_id).status
+    db.session.rollback()  # and no open transaction: on SQLite it would hold the write lock the worker waits for
+    return status
 
 
 def stop(process: subprocess.Popen) -> None:
