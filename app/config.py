@@ -84,6 +84,10 @@ def load_config(app, test_config: dict | None = None) -> None:
     default_db = "sqlite:///" + str(Path(app.instance_path) / "relais.sqlite3")
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(os.environ.get("DATABASE_URL", default_db))
     app.config["REDIS_URL"] = os.environ.get("REDIS_URL", Config.REDIS_URL)
+    proxies = os.environ.get("RELAIS_TRUSTED_PROXIES", "0")
+    if not proxies.isdigit():
+        raise RuntimeError(f"RELAIS_TRUSTED_PROXIES doit être un nombre de proxys (0, 1, 2…), pas {proxies!r}.")
+    app.config["TRUSTED_PROXIES"] = int(proxies)
     if env_name == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
     if test_config:

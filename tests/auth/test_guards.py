@@ -53,3 +53,38 @@ def test_pages_carry_security_headers_and_no_store(client_as):
     assert response.headers["Cache-Control"] == "no-store"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_agents(database_url, monkeypatch):
+    import app as app_module
+    from app import create_app
+    from tests.conftest import base_config
+
+    monkeypatch.setenv("RELAIS_TRUSTED_PROXIES", "1")
+    proxied = create_app(base_config(database_url))
+
+    @proxied.route("/test-address")
+    def address():
+        from flask import request
+
+        return request.remote_addr
+
+    monkeypatch.setattr(app_module, "PUBLIC_ENDPOINTS", app_module.PUBLIC_ENDPOINTS | {"address"})
+    response = proxied.test_client().get("/test-address", headers={"X-Forwarded-For": "10.1.2.3"})
+    assert response.get_data(as_text=True) == "10.1.2.3"
+    monkeypatch.delenv("RELAIS_TRUSTED_PROXIES")
+    direct = create_app(base_config(database_url))
+    direct.add_url_rule("/test-address", "address", address)
+    response = direct.test_client().get("/test-address", headers={"X-Forwarded-For": "10.1.2.3"})
+    assert response.get_data(as_text=True) == "127.0.0.1"  # without a trusted proxy the header is ignored
+
+
+def test_a_bad_proxy_count_is_refused_at_start(database_url, monkeypatch):
+    import pytest
+
+    from app import create_app
+    from tests.conftest import base_config
+
+    monkeypatch.setenv("RELAIS_TRUSTED_PROXIES", "deux")
+    with pytest.raises(RuntimeError, match="RELAIS_TRUSTED_PROXIES"):
+        create_app(base_config(database_url))
