@@ -5,6 +5,7 @@ are written in ONE commit at the end, so a worker killed mid-job leaves no half-
 """
 
 import logging
+import time
 from datetime import date
 
 from rq import get_current_job
@@ -35,9 +36,22 @@ def start_run(run: ReportRun) -> None:
     db.session.commit()
 
 
-def _set_progress(run_id: int, percent: int) -> None:
-    db.session.execute(db.update(ReportRun).where(ReportRun.id == run_id).values(progress=percent))
-    db.session.commit()
+PROGRESS_EVERY = 0.5  # seconds between two progress commits: a fast run is not slowed by them
+
+
+def _progress_writer(run_id: int):
+    """A callback committing the run's progress, at most every PROGRESS_EVERY seconds."""
+    last = time.monotonic()
+
+    def write(percent: int) -> None:
+        nonlocal last
+        if time.monotonic() - last < PROGRESS_EVERY:
+            return
+        db.session.execute(db.update(ReportRun).where(ReportRun.id == run_id).values(progress=percent))
+        db.session.commit()
+        last = time.monotonic()
+
+    return write
 
 
 def compute_results(run: ReportRun, on_progress=None) -> tuple[list[ReportResult], list[ReportFile]]:
@@ -81,7 +95,7 @@ def compute_run(run_id: int) -> int:
         return run_id
     start_run(run)
     try:
-        results, files = compute_results(run, on_progress=lambda p: _set_progress(run_id, p))
+        results, files = compute_results(run, on_progress=_progress_writer(run_id))
         run = db.session.get(ReportRun, run_id)
         run.results.clear()
         db.session.execute(db.delete(ReportFile).where(ReportFile.run_id == run_id))
