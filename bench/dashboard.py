@@ -76,18 +76,12 @@ def _pandas(url: str, start: date, end: date) -> dict:
 
 def _facts_day(url: str, start: date, end: date) -> dict:
     """The reports domain's rebuild_facts for the last day of the period, committed (idempotent)."""
-    from app.extensions import db
-    from bench.prepare import REBUILD_FACTS, bench_app, find_callable
+    from bench.prepare import bench_app, build_facts
 
-    app = bench_app(url)
-    with app.app_context():
-        rebuild = find_callable(REBUILD_FACTS)
-        if rebuild is None:
-            return {"status": "missing", "reason": "rebuild_facts n'existe pas"}
-        started = time.perf_counter()
-        rebuild(end, end)
-        db.session.commit()
-        return {"seconds": time.perf_counter() - started, "day": str(end)}
+    result = build_facts(bench_app(url), end, end)
+    if result["status"] != "built":
+        return result
+    return {"seconds": result["seconds"], "day": str(end)}
 
 
 MODES = {"job": _job, "group_by": _group_by, "pandas": _pandas, "facts_day": _facts_day}
