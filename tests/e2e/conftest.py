@@ -36,10 +36,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync",
     "--lang=fr-FR",  # the agents' browsers are French: date fields read jj/mm/aaaa
 ]
-HOST, PORT = "127.0.0.1", 5106
+HOST, PORT = "127.0.0.1", int(os.environ.get("E2E_PORT", "5106"))
 BASE_URL = f"http://{HOST}:{PORT}"
 E2E_REDIS_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/6")
-E2E_DATABASE = "relais_e2e"
+E2E_DATABASE = os.environ.get("E2E_DATABASE", "relais_e2e")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 DESKTOP = {"width": 1280, "height": 800}
 DEFAULT_TIMEOUT_MS = 10_000
