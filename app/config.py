@@ -35,7 +35,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = "redis://127.0.0.1:6379/0"
     SECRET_KEY = None
-    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)  # idle timeout (RELAIS_SESSION_IDLE_MINUTES)
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=10)  # a working day, however active (RELAIS_SESSION_HOURS)
     SESSION_REFRESH_EACH_REQUEST = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -88,6 +89,13 @@ def load_config(app, test_config: dict | None = None) -> None:
     if not proxies.isdigit():
         raise RuntimeError(f"RELAIS_TRUSTED_PROXIES doit être un nombre de proxys (0, 1, 2…), pas {proxies!r}.")
     app.config["TRUSTED_PROXIES"] = int(proxies)
+    for name, key, unit in (("RELAIS_SESSION_IDLE_MINUTES", "PERMANENT_SESSION_LIFETIME", "minutes"),
+                            ("RELAIS_SESSION_HOURS", "SESSION_ABSOLUTE_LIFETIME", "hours")):
+        value = os.environ.get(name)
+        if value is not None:
+            if not value.isdigit() or int(value) == 0:
+                raise RuntimeError(f"{name} doit être un nombre entier positif, pas {value!r}.")
+            app.config[key] = timedelta(**{unit: int(value)})
     if env_name == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
     if test_config:

@@ -26,10 +26,13 @@ def index():
         filters = AuditFilters(agent=form.agent.data, resident=form.resident.data, action=form.action.data or None,
                                start=form.start.data, end=form.end.data)
         page = form.page.data or 1
-        record("audit.search", object_type="audit",
-               detail={k: str(v) for k, v in vars(filters).items() if v} | {"page": page})
-        db.session.commit()
     pagination = search_audit_entries(filters, page=page)
+    if request.method == "POST" and not form.errors:
+        # Which filters were used, never what was typed (a resident's name is personal data).
+        record("audit.search", object_type="audit",
+               detail={"filters": sorted(k for k, v in vars(filters).items() if v), "page": page,
+                       "results": pagination.total})
+        db.session.commit()
     names = agent_names(entry.agent_id for entry in pagination.items)
     status = 400 if form.errors else 200
     return render_template("audit/index.html", form=form, pagination=pagination, names=names,

@@ -3,6 +3,7 @@
 from app.audit.services import record
 from app.auth.models import Agent
 from app.auth.services import AgentError, create_agent, deactivate_agent, set_password
+from app.auth.sessions import end_sessions_of
 from app.channels.models import Site
 from app.config import ROLES
 from app.extensions import db
@@ -56,6 +57,7 @@ def update_agent(agent: Agent, name: str, role: str, site_id: int | None, by) ->
     agent.name, agent.role, agent.site = name.strip(), role, site
     if "role" in changes or "site" in changes:
         agent.session_version += 1  # what they may see changed: sign in again
+        end_sessions_of(agent, "role" if "role" in changes else "site")
     record("agent.update", agent=by, object_type="agent", object_id=agent.id, detail=changes)
     db.session.flush()
     return changes

@@ -2,22 +2,28 @@
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, session
 from flask_login import current_user
 
 from app.auth.models import Agent
+from app.auth.sessions import check_session
 from app.extensions import db, login_manager
 
 
 @login_manager.user_loader
 def load_agent(user_id: str) -> Agent | None:
-    """Load the agent of a session; a stale session version (password changed, deactivated) ends it."""
+    """Load the agent of a session: its server-side session must be open (see `app.auth.sessions`).
+
+    A stale session version (password, role or site changed, deactivated) ends it too.
+    """
     try:
         agent_id, version = (int(part) for part in user_id.split(":"))
     except ValueError:
         return None
     agent = db.session.get(Agent, agent_id)
     if agent is None or agent.session_version != version or not agent.active:
+        return None
+    if not check_session(agent.id, session.get("sid")):
         return None
     return agent
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.channels.models import Site
@@ -48,3 +48,23 @@ class Agent(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Agent {self.login} {self.role}>"
+
+
+class AgentSession(db.Model):
+    """One signed-in browser: the cookie carries its random id, the server can end it at any time.
+
+    Only a digest of the id is stored, so reading this table gives no cookie that signs anyone in.
+    """
+
+    __tablename__ = "agent_sessions"
+    __table_args__ = (Index("ix_agent_sessions_agent_id", "agent_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Bytes, not text: a hex digest may look like a card number to the flush-time guard (app.hardening).
+    token_digest: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # logout, deactivated, password, role, idle, expired
+    end_reason: Mapped[str | None] = mapped_column(String(20))

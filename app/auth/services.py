@@ -3,13 +3,17 @@
 from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import case, literal, update
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import Agent
 from app.auth.passwords import hash_password, verify_password
+from app.auth.sessions import end_sessions_of
 from app.channels.models import Site
 from app.config import ROLES
 from app.extensions import db
 from app.timeutil import as_utc, utcnow
+from app.types import UTCDateTime
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -49,12 +53,33 @@ def create_agent(login: str, role: str, password: str, name: str | None = None, 
         if site is None:
             raise AgentError(f"Site inconnu : {site_code!r}.")
     if get_agent_by_login(login) is not None:
-        raise AgentError(f"L'identifiant {login!r} existe déjà.")
+        raise _login_taken(login)
     _check_password(password)
     agent = Agent(login=login, role=role, name=name or login, site=site, password_hash=hash_password(password))
-    db.session.add(agent)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the unique index decides when two admins create it at once
+            db.session.add(agent)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise _login_taken(login) from exc
     return agent
+
+
+def _login_taken(login: str) -> AgentError:
+    return AgentError(f"L'identifiant {login!r} existe déjà.")
+
+
+def count_failure(agent: Agent, now: datetime) -> None:
+    """Count one wrong password in a single UPDATE (concurrent failures all count); the one that reaches
+    `LOGIN_MAX_FAILURES` locks the account for `LOGIN_LOCK_MINUTES` and starts the count again."""
+    reached = Agent.failed_logins + 1 >= current_app.config["LOGIN_MAX_FAILURES"]
+    until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    db.session.execute(
+        update(Agent).where(Agent.id == agent.id)
+        .values(failed_logins=case((reached, 0), else_=Agent.failed_logins + 1),
+                locked_until=case((reached, literal(until, UTCDateTime())), else_=Agent.locked_until))
+        .execution_options(synchronize_session=False))
+    db.session.expire(agent, ["failed_logins", "locked_until"])
 
 
 def authenticate(login: str, password: str) -> Agent | None:
@@ -71,10 +96,7 @@ def authenticate(login: str, password: str) -> Agent | None:
     if agent is None:
         return None
     if not ok:
-        agent.failed_logins = (agent.failed_logins or 0) + 1
-        if agent.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            agent.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-            agent.failed_logins = 0
+        count_failure(agent, now)
         return None
     if not agent.active:
         return None
@@ -88,6 +110,7 @@ def deactivate_agent(agent: Agent) -> None:
     """Deactivate an agent and end every open session."""
     agent.active = False
     agent.session_version += 1
+    end_sessions_of(agent, "deactivated")
 
 
 def set_password(agent: Agent, password: str) -> None:
@@ -95,6 +118,7 @@ def set_password(agent: Agent, password: str) -> None:
     _check_password(password)
     agent.password_hash = hash_password(password)
     agent.session_version += 1
+    end_sessions_of(agent, "password")
     agent.failed_logins = 0
     agent.locked_until = None
 

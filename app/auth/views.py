@@ -9,6 +9,7 @@ from app.audit.services import record
 from app.auth.forms import LoginForm
 from app.auth.ratelimit import limit_sign_in
 from app.auth.services import AccountLockedError, authenticate
+from app.auth.sessions import end_session, start_session
 from app.extensions import db
 from app.timeutil import to_paris
 
@@ -45,6 +46,7 @@ def login():
         if agent is not None:
             session.clear()
             session.permanent = True
+            session["sid"] = start_session(agent)
             login_user(agent)
             record("login.success", agent=agent)
             db.session.commit()
@@ -58,6 +60,7 @@ def login():
 @login_required
 def logout():
     record("logout")
+    end_session(session.get("sid"))
     db.session.commit()
     logout_user()
     session.clear()

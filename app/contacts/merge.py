@@ -12,8 +12,8 @@ from app.contacts.models import Resident, ResidentChange
 from app.contacts.normalise import display_phone
 from app.contacts.services import ResidentError, name_key, record_change
 from app.extensions import db
-from app.tickets.models import Ticket, TicketEvent
-from app.timeutil import as_utc, utcnow
+from app.tickets.reassign import reassign_tickets
+from app.timeutil import as_utc
 
 MERGE_FIELDS = ("civility", "last_name", "first_name", "birth_date", "email", "phone", "phone_alt", "address",
                 "postal_code", "city", "account_ref", "family_number", "preferred_language",
@@ -75,16 +75,11 @@ def _keep_phones(kept: dict, leftovers: list) -> list:
     return remaining
 
 
-def _move_tickets(survivor: Resident, other: Resident, agent) -> list[int]:
-    tickets = db.session.execute(db.select(Ticket).where(Ticket.resident_id == other.id)
-                                 .order_by(Ticket.id)).scalars().all()
-    now = utcnow()
-    for ticket in tickets:
-        ticket.resident_id = survivor.id
-        ticket.updated_at = now
-        db.session.add(TicketEvent(ticket_id=ticket.id, agent_id=agent.id if agent else None, kind="merged",
-                                   changes={"resident_id": [other.id, survivor.id]}))
-    return [t.id for t in tickets]
+def lock_pair(survivor: Resident, other: Resident) -> None:
+    """Lock both records, lower id first (every merge takes them in the same order: no deadlock), and reload
+    them: a merge that waited for another sees what that one committed (e.g. the opposite merge)."""
+    db.session.execute(db.select(Resident).where(Resident.id.in_((survivor.id, other.id)))
+                       .order_by(Resident.id).with_for_update().execution_options(populate_existing=True)).all()
 
 
 def merge_residents(survivor: Resident, other: Resident, choices: dict, agent) -> dict:
@@ -95,9 +90,11 @@ def merge_residents(survivor: Resident, other: Resident, choices: dict, agent) -
     """
     if survivor.id == other.id:
         raise ResidentError("merge", "Une fiche ne peut pas être fusionnée avec elle-même.")
+    lock_pair(survivor, other)
     for resident in (survivor, other):
         if resident.merged_into_id is not None or resident.anonymised_at is not None:
-            raise ResidentError("merge", f"La fiche n°{resident.id} est déjà fusionnée ou anonymisée.")
+            raise ResidentError("merge", f"La fiche n°{resident.id} est déjà fusionnée ou anonymisée "
+                                         "(peut-être à l'instant par un autre agent) : rien n'a été modifié.")
     choices = {**default_choices(survivor, other),
                **{f: c for f, c in (choices or {}).items() if f in MERGE_FIELDS and c in ("survivor", "other")}}
     kept = {f: getattr(other if choices[f] == "other" else survivor, f) for f in MERGE_FIELDS}
@@ -117,7 +114,7 @@ def merge_residents(survivor: Resident, other: Resident, choices: dict, agent) -
     survivor.search_name = name_key(survivor.last_name, survivor.first_name)
     contacts = [c for c in (survivor.last_contact_at, other.last_contact_at) if c is not None]
     survivor.last_contact_at = max(contacts, key=as_utc) if contacts else None
-    ticket_ids = _move_tickets(survivor, other, agent)
+    ticket_ids = reassign_tickets(other.id, survivor.id, agent)
     for change in db.session.execute(db.select(ResidentChange).where(ResidentChange.resident_id == other.id)
                                      ).scalars():
         change.resident_id = survivor.id
@@ -134,5 +131,6 @@ def merge_residents(survivor: Resident, other: Resident, choices: dict, agent) -
                   note=f"Fusionnée dans la fiche n°{survivor.id}.")
     record("resident.merge", agent=agent, object_type="resident", object_id=survivor.id, resident_id=survivor.id,
            detail={"merged_id": other.id, "tickets": ticket_ids, "choices": choices,
-                   "not_kept": [[f, _jsonable(v), origin] for f, v, origin in not_kept]})
+                   # field names and record ids only: the values are in the history, which anonymisation erases
+                   "not_kept": [[f, origin] for f, _v, origin in not_kept]})
     return {"changes": changes, "tickets": ticket_ids, "not_kept": not_kept}

@@ -3,6 +3,7 @@
 import re
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.cardnumbers import CARD_NUMBER_MESSAGE, contains_card_number
@@ -71,6 +72,10 @@ def paris_arrondissement(postal_code: str | None) -> int | None:
     return None
 
 
+def _ref_taken(ref: str | None) -> ResidentError:
+    return ResidentError("account_ref", f"La référence compte parisien {ref} appartient déjà à un usager.")
+
+
 def record_change(resident: Resident, agent, action: str, changes: dict, note: str | None = None) -> None:
     """Append an entry to the resident's change history."""
     db.session.add(ResidentChange(resident_id=resident.id, agent_id=agent.id if agent else None,
@@ -87,11 +92,15 @@ def create_resident(values: dict, agent=None) -> Resident:
         raise ResidentError("last_name", "Indiquez au moins le nom ou le prénom.")
     ref = cleaned.get("account_ref")
     if ref and db.session.execute(db.select(Resident.id).where(Resident.account_ref == ref)).first():
-        raise ResidentError("account_ref", f"La référence compte parisien {ref} appartient déjà à un usager.")
+        raise _ref_taken(ref)
     resident = Resident(**cleaned, created_by_id=agent.id if agent else None)
     resident.search_name = name_key(resident.last_name, resident.first_name)
-    db.session.add(resident)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the unique index decides when two agents create it at once
+            db.session.add(resident)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise _ref_taken(ref) from exc
     record_change(resident, agent, "created",
                   {k: [None, _jsonable(v)] for k, v in cleaned.items() if v not in (None, "", [], False)})
     return resident
@@ -155,7 +164,7 @@ def update_resident(resident: Resident, values: dict, agent, expected_version: i
     ref = cleaned.get("account_ref")
     if ref and ref != resident.account_ref and db.session.execute(
             db.select(Resident.id).where(Resident.account_ref == ref, Resident.id != resident.id)).first():
-        raise ResidentError("account_ref", f"La référence compte parisien {ref} appartient déjà à un usager.")
+        raise _ref_taken(ref)
     changes = {}
     for field, new in cleaned.items():
         old = getattr(resident, field)
@@ -168,9 +177,12 @@ def update_resident(resident: Resident, values: dict, agent, expected_version: i
         return changes
     resident.search_name = name_key(resident.last_name, resident.first_name)
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            db.session.flush()
     except StaleDataError as exc:
         raise StaleResidentError(resident, _changes_after(resident, seen_change_id)) from exc
+    except IntegrityError as exc:  # the reference was taken by another agent since the check above
+        raise _ref_taken(ref) from exc
     record_change(resident, agent, "updated", changes)
     return changes
 
