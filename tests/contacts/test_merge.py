@@ -119,3 +119,39 @@ def test_the_merge_screen_chooses_field_by_field_and_the_old_link_leads_to_the_s
 def test_managers_cannot_merge(pair, client_as):
     _, survivor, other, _ = pair
     assert client_as("manager").post(f"/contacts/{survivor.id}/merge/{other.id}").status_code == 403
+
+
+def test_an_agent_saving_a_ticket_moved_by_a_merge_meanwhile_is_told_the_resident_changed(pair):
+    from app.tickets.services import StaleTicketError, update_ticket
+
+    agent, survivor, other, ticket_ids = pair
+    ticket = db.session.get(Ticket, ticket_ids[1])
+    seen_version = ticket.version  # the agent opened the edit form at this version
+    merge_residents(survivor, other, {}, agent)
+    db.session.commit()
+    event = db.session.execute(db.select(TicketEvent).where(
+        TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "merged")).scalar_one()
+    assert event.ticket_version == ticket.version == seen_version + 1
+    with pytest.raises(StaleTicketError) as caught:
+        update_ticket(ticket, {"notes": "Rappeler lundi"}, agent, expected_version=seen_version)
+    assert [(field, label) for field, label, *_ in caught.value.conflicts] == [("resident_id", "Usager")]
+    assert f"n° {survivor.id}" in caught.value.conflicts[0][2]
+
+
+def test_after_a_merge_and_an_anonymisation_no_audit_detail_holds_a_personal_value(pair):
+    from app.privacy.services import anonymise_resident
+
+    agent, survivor, other, _ = pair
+    personal = [getattr(r, f) for r in (survivor, other) for f in MERGE_FIELDS
+                if f not in ("civility", "preferred_language", "consent_contact") and getattr(r, f)]
+    personal = [v.isoformat() if hasattr(v, "isoformat") else str(v) for v in personal]
+    merge_residents(survivor, other, {"email": "other"}, agent)
+    anonymise_resident(survivor, agent)
+    db.session.commit()
+    entries = db.session.execute(db.select(AuditEntry)).scalars().all()
+    assert {"resident.merge", "resident.anonymise"} <= {e.action for e in entries}
+    merge_entry = next(e for e in entries if e.action == "resident.merge")
+    assert ["email", survivor.id] in merge_entry.detail["not_kept"]  # field and record, not the address
+    for entry in entries:
+        dumped = str(entry.detail)
+        assert not [value for value in personal if value in dumped], entry.action

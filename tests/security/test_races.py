@@ -47,6 +47,9 @@ def cleanup(live_app):
         for ref in refs:
             resident_ids = "(SELECT id FROM residents WHERE account_ref = :ref)"
             conn.execute(text(f"DELETE FROM resident_changes WHERE resident_id IN {resident_ids}"), {"ref": ref})
+            conn.execute(text(f"DELETE FROM audit_entries WHERE resident_id IN {resident_ids}"), {"ref": ref})
+            conn.execute(text(f"UPDATE residents SET merged_into_id = NULL WHERE merged_into_id IN {resident_ids}"),
+                         {"ref": ref})
             conn.execute(text("DELETE FROM residents WHERE account_ref = :ref"), {"ref": ref})
 
 
@@ -163,3 +166,42 @@ def test_two_agents_creating_the_same_account_reference_at_once_get_a_field_mess
         other.commit()
         thread.join(30)
     assert outcome == [("account_ref", f"La référence compte parisien {ref} appartient déjà à un usager.")]
+
+
+def test_two_opposite_merges_at_once_one_wins_the_other_gets_a_clear_message_and_no_loop(live_app, cleanup):
+    from app.contacts.merge import merge_residents
+    from app.contacts.models import Resident
+
+    refs = cleanup[1]
+    refs += [f"CP-M-{uuid.uuid4().hex[:6].upper()}" for _ in range(2)]
+    with live_app.app_context():
+        ids = [create_resident({"last_name": "Martin", "first_name": "Paul", "account_ref": ref}).id for ref in refs]
+        db.session.commit()
+    directions = [(ids[0], ids[1]), (ids[1], ids[0])]  # A into B, and B into A
+
+    def merge(i):
+        survivor_id, other_id = directions[i]
+        with live_app.app_context():
+            survivor, other = db.session.get(Resident, survivor_id), db.session.get(Resident, other_id)
+            try:
+                merge_residents(survivor, other, {}, None)
+                db.session.commit()
+                return "merged"
+            except ResidentError as exc:
+                db.session.rollback()
+                return exc.message
+
+    for _ in range(3):  # a few rounds: the race must never let both commit
+        outcomes = _run_together(2, merge)
+        assert outcomes.count("merged") == 1, outcomes
+        loser = next(o for o in outcomes if o != "merged")
+        assert "déjà fusionnée" in loser and "rien n'a été modifié" in loser
+        with live_app.app_context():
+            pointers = dict(db.session.execute(db.select(Resident.id, Resident.merged_into_id).where(
+                Resident.id.in_(ids))).all())
+        assert pointers in ({ids[0]: ids[1], ids[1]: None}, {ids[0]: None, ids[1]: ids[0]}), pointers
+        with live_app.app_context(), db.engine.begin() as conn:  # undo the merge for the next round
+            conn.execute(text("UPDATE residents SET merged_into_id = NULL WHERE id IN (:a, :b)"),
+                         {"a": ids[0], "b": ids[1]})
+            conn.execute(text("UPDATE residents SET account_ref = :ref WHERE id = :id"),
+                         [{"ref": ref, "id": rid} for ref, rid in zip(refs, ids, strict=True)])
