@@ -44,21 +44,30 @@ def can_edit_ticket(agent, ticket) -> bool:
     return False
 
 
-def can_view_ticket(agent, ticket) -> bool:
-    """Open a ticket: what one may edit, plus read-only cases (managers; other channels of a known resident)."""
+def can_view_ticket(agent, ticket, looked_up: frozenset[int] = frozenset()) -> bool:
+    """Open a ticket: what one may edit, plus read-only cases.
+
+    Managers read every ticket. 3975 and Facil'Familles staff read another channel's ticket only of a
+    resident whose page they opened in this session (`looked_up`, see `app.auth.sessions`): the read
+    is tied to a resident they looked up, never reached by its id alone.
+    """
     if agent.role == "manager" or can_edit_ticket(agent, ticket):
         return True
     if agent.role in ROLE_CHANNEL:
-        # 3975 and Facil'Familles read other channels' tickets of the resident they serve.
-        return ticket.resident_id is not None
+        return ticket.resident_id is not None and ticket.resident_id in looked_up
     return False
 
 
-def can_see_ticket_notes(agent, ticket) -> bool:
-    """Facil'Familles staff do not see other channels' notes; everyone else who may view a ticket does."""
-    if agent.role == "facil_familles" and _channel_code(ticket) != "facil_familles":
+def reads_another_channel(agent, ticket) -> bool:
+    """Whether this is the read-only case of a 3975 or Facil'Familles agent reading another channel's ticket."""
+    return agent.role in ROLE_CHANNEL and _channel_code(ticket) != ROLE_CHANNEL[agent.role]
+
+
+def can_see_ticket_notes(agent, ticket, looked_up: frozenset[int] = frozenset()) -> bool:
+    """3975 and Facil'Familles staff do not see other channels' notes; everyone else who may view a ticket does."""
+    if reads_another_channel(agent, ticket):
         return False
-    return can_view_ticket(agent, ticket)
+    return can_view_ticket(agent, ticket, looked_up)
 
 
 def can_create_ticket(agent, channel_code: str, site_id: int | None) -> bool:

@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, session
 from sqlalchemy import update
 
 from app.auth.models import Agent, AgentSession
@@ -86,3 +86,19 @@ def check_session(agent_id: int, token: str | None) -> bool:
         row.last_seen_at = now
         db.session.commit()
     return True
+
+
+# Residents whose page the agent opened in this session (most recent last), kept in the signed cookie.
+LOOKED_UP_KEY = "residents_looked_up"
+LOOKED_UP_KEPT = 20
+
+
+def note_resident_looked_up(resident_id: int) -> None:
+    """Remember that the agent opened this resident's page (the read itself is audited by the view)."""
+    seen = [rid for rid in session.get(LOOKED_UP_KEY, []) if rid != resident_id]
+    session[LOOKED_UP_KEY] = (seen + [resident_id])[-LOOKED_UP_KEPT:]
+
+
+def residents_looked_up() -> frozenset[int]:
+    """The residents whose page the agent opened in this session (see `can_view_ticket`)."""
+    return frozenset(rid for rid in session.get(LOOKED_UP_KEY, []) if isinstance(rid, int))

@@ -13,6 +13,7 @@ from app.contacts.merge import MERGE_FIELDS, MERGE_LABELS, default_choices, merg
 from app.contacts.models import Resident
 from app.contacts.normalise import display_phone
 from app.contacts.queries import get_live_resident, latest_change_id, resident_history, resident_tickets
+from app.contacts.reads import record_read
 from app.contacts.services import (
     ResidentError,
     StaleResidentError,
@@ -32,9 +33,14 @@ def _field_error(form, exc: ResidentError) -> None:
 
 
 def _unconfirmed(duplicates, confirmed: str | None) -> list:
-    """The likely duplicates the agent has not yet been shown (and confirmed past)."""
+    """The likely duplicates the agent has not yet been shown (and confirmed past); showing them is audited."""
     seen = {part for part in (confirmed or "").split(",") if part}
-    return [r for r in duplicates if str(r.id) not in seen]
+    unconfirmed = [r for r in duplicates if str(r.id) not in seen]
+    if unconfirmed:
+        for resident in duplicates:
+            record_read(current_user, resident, "duplicates")
+        db.session.commit()
+    return unconfirmed
 
 
 def _created(resident: Resident, next_path: str | None = None):
@@ -99,6 +105,8 @@ def edit(resident_id: int):
     form, stale = ResidentForm(obj=resident), []
     if not form.is_submitted():
         form.version.data, form.seen_change.data = resident.version, latest_change_id(resident.id)
+        record_read(current_user, resident, "edit_form")
+        db.session.commit()
     elif form.validate():
         try:
             changes = update_resident(resident, form.resident_values(), current_user,
@@ -161,6 +169,9 @@ def merge(resident_id: int, other_id: int):
     if survivor.id == other.id or survivor.merged_into_id or other.merged_into_id:
         flash("Ces fiches ne peuvent pas être fusionnées (même fiche, ou l'une est déjà fusionnée).", "error")
         return redirect(url_for("contacts.show", resident_id=get_live_resident(resident_id).id))
+    for resident in (survivor, other):
+        record_read(current_user, resident, "merge")
+    db.session.commit()
     return render_template("contacts/merge.html", form=form, survivor=survivor, other=other, fields=MERGE_FIELDS,
                            labels=MERGE_LABELS, choices=default_choices(survivor, other),
                            counts={r.id: len(resident_tickets(r.id)) for r in (survivor, other)},

@@ -3,20 +3,15 @@
 from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.audit.services import record
 from app.auth.access import can_see_family_number, can_see_ticket_notes, can_view_ticket
+from app.auth.sessions import note_resident_looked_up, residents_looked_up
 from app.contacts import edit_views  # noqa: F401 - registers the create, edit and merge routes
 from app.contacts.blueprint import bp, readers_only, ticket_url
 from app.contacts.forms import FIELD_TITLES, NEED_LABELS, QuickCreateForm, SearchForm
 from app.contacts.models import Resident
 from app.contacts.normalise import display_phone, looks_like_phone
-from app.contacts.queries import (
-    SearchQueryError,
-    get_live_resident,
-    resident_history,
-    resident_tickets,
-    search_residents,
-)
+from app.contacts.queries import SearchQueryError, get_live_resident, resident_history, resident_tickets
+from app.contacts.reads import record_read, search_for
 from app.extensions import db
 from app.main.views import add_home_action
 
@@ -55,9 +50,10 @@ def search():
     form, results = SearchForm(), None
     if form.validate_on_submit():
         try:
-            results = search_residents(form.q.data)
+            results = search_for(current_user, form.q.data, "search")
         except SearchQueryError as exc:
             form.q.errors.append(exc.message)
+        db.session.commit()
     return render_template("contacts/search.html", form=form, results=results,
                            quick=_quick_form_for(form.q.data or ""))
 
@@ -68,9 +64,11 @@ def search_live():
     """Results as the agent types (JSON), for static/js/search.js."""
     q = ((request.get_json(silent=True) or {}).get("q") if request.is_json else request.form.get("q")) or ""
     try:
-        results = search_residents(str(q), limit=LIVE_LIMIT)
+        results = search_for(current_user, str(q), "live", limit=LIVE_LIMIT)
     except SearchQueryError as exc:
+        db.session.commit()
         return jsonify(results=[], message=exc.message)
+    db.session.commit()
     return jsonify(results=[_summary(r) for r in results],
                    message="" if results else "Aucun usager trouvé.")
 
@@ -89,10 +87,12 @@ def show(resident_id: int):
     resident = db.session.get(Resident, resident_id) or abort(404)
     if resident.merged_into_id is not None:
         return redirect(url_for("contacts.show", resident_id=get_live_resident(resident.id).id))
-    record("resident.view", object_type="resident", object_id=resident.id, resident_id=resident.id)
+    record_read(current_user, resident, "record")
     db.session.commit()
-    timeline = [{"ticket": t, "url": ticket_url(t) if can_view_ticket(current_user, t) else None,
-                 "notes": t.notes if can_see_ticket_notes(current_user, t) else None}
+    note_resident_looked_up(resident.id)  # other channels' tickets of this resident may now be opened
+    looked_up = residents_looked_up()
+    timeline = [{"ticket": t, "url": ticket_url(t) if can_view_ticket(current_user, t, looked_up) else None,
+                 "notes": t.notes if can_see_ticket_notes(current_user, t, looked_up) else None}
                 for t in resident_tickets(resident.id)]
     show_family = can_see_family_number(current_user)
     history = resident_history(resident.id)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.auth.guards import role_required
 from app.contacts.models import Resident
+from app.contacts.reads import record_search, without_lone_surrogates
 from app.extensions import db
 from app.main.views import add_home_action
 from app.privacy.export import export_resident
@@ -36,7 +37,9 @@ def index():
     form = ResidentLookupForm()
     residents = None
     if form.validate_on_submit():
-        residents = find_residents(form.q.data)
+        residents = find_residents(without_lone_surrogates(form.q.data))
+        record_search(current_user, form.q.data, residents, "privacy")
+        db.session.commit()
     status = 400 if form.errors else 200
     return render_template("privacy/index.html", form=form, residents=residents), status
 

@@ -6,6 +6,7 @@ from flask import Blueprint, abort
 from flask_login import current_user
 
 from app.auth.access import TICKET_ROLES, can_view_ticket
+from app.auth.sessions import residents_looked_up
 from app.channels.models import Channel, Device, Procedure, Site
 from app.channels.queries import get_by_code, list_active_devices, list_active_procedures
 from app.extensions import db
@@ -83,8 +84,15 @@ def paying_procedure_ids() -> list[int]:
     return list(db.session.execute(db.select(Procedure.id).where(Procedure.involves_payment.is_(True))).scalars())
 
 
-def ticket_or_404(ticket_id: int, check=can_view_ticket) -> Ticket:
-    """The ticket, if the signed-in agent passes `check` (403 otherwise, audited by the error handler)."""
+def _can_view(agent, ticket) -> bool:
+    return can_view_ticket(agent, ticket, residents_looked_up())
+
+
+def ticket_or_404(ticket_id: int, check=_can_view) -> Ticket:
+    """The ticket, if the signed-in agent passes `check` (403 otherwise, audited by the error handler).
+
+    By default: `can_view_ticket`, with the residents whose page the agent opened in this session.
+    """
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None:
         abort(404)

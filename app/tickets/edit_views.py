@@ -48,6 +48,9 @@ def edit(ticket_id: int):
     form = TicketForm(obj=ticket)
     if not form.is_submitted():
         form.version.data = ticket.version
+        record("ticket.view", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
+               detail={"page": "edit_form"})
+        db.session.commit()
     devices = [d for d in list_active_devices(ticket.site, include_id=ticket.device_id) if d.code != "none"]
     fill_pickers(form, devices, ticket.procedure_id, ticket.requested_procedure_id)
     fields = _edit_fields(ticket)

@@ -7,9 +7,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.audit.services import record
-from app.auth.access import can_create_ticket, can_see_ticket_notes
+from app.auth.access import (
+    can_create_ticket,
+    can_edit_ticket,
+    can_see_family_number,
+    can_see_ticket_notes,
+    reads_another_channel,
+)
+from app.auth.sessions import residents_looked_up
 from app.contacts.models import Resident
-from app.contacts.queries import SearchQueryError, get_live_resident, search_residents
+from app.contacts.queries import SearchQueryError, get_live_resident
+from app.contacts.reads import record_read, search_for
 from app.extensions import db
 from app.main.views import add_home_action
 from app.tickets import edit_views, import_views, list_views  # noqa: F401 - register their routes
@@ -62,9 +70,10 @@ def _find_resident_page(profile):
     q = (finder.q.data or "").strip()
     if q:
         try:
-            results = search_residents(q)
+            results = search_for(current_user, q, "ticket_form")
         except SearchQueryError as exc:
             error = exc.message
+        db.session.commit()
         if len(results) == 1:
             return redirect(url_for("tickets.new", resident_id=results[0].id))
     return render_template("tickets/find_resident.html", finder=finder, results=results, error=error, q=q,
@@ -110,6 +119,9 @@ def new():
             if resident is not None:
                 return redirect(url_for("contacts.show", resident_id=resident.id))
             return redirect(url_for("tickets.show", ticket_id=ticket.id))
+    if resident is not None:
+        record_read(current_user, resident, "ticket_form")
+        db.session.commit()
     return render_template("tickets/new.html", form=form, fields=fields, profile=profile, resident=resident,
                            problems=problems, paying_ids=paying_procedure_ids()), 400 if form.errors else 200
 
@@ -118,14 +130,15 @@ def new():
 @login_required
 def show(ticket_id: int):
     """A ticket, its journey across channels and its history; status actions for those who may edit."""
-    from app.auth.access import can_edit_ticket
-
     ticket = ticket_or_404(ticket_id)
-    record("ticket.view", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id)
+    via_resident = reads_another_channel(current_user, ticket)  # allowed only from the resident's page
+    record("ticket.view", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
+           detail={"via": "resident"} if via_resident else None)
     db.session.commit()
     editable = can_edit_ticket(current_user, ticket)
     actions = [(status, ACTION_LABELS[status], StatusForm(status=status, version=ticket.version))
                for status in allowed_transitions(ticket.status)] if editable else []
     return render_template("tickets/show.html", ticket=ticket, events=ticket_events(ticket.id),
                            journey=journey(ticket), actions=actions, editable=editable,
-                           show_notes=can_see_ticket_notes(current_user, ticket), display_value=display_value)
+                           show_notes=can_see_ticket_notes(current_user, ticket, residents_looked_up()),
+                           show_family=can_see_family_number(current_user), display_value=display_value)
