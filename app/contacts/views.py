@@ -62,9 +62,10 @@ def search():
 @readers_only
 def search_live():
     """Results as the agent types (JSON), for static/js/search.js."""
-    q = ((request.get_json(silent=True) or {}).get("q") if request.is_json else request.form.get("q")) or ""
+    payload = request.get_json(silent=True) if request.is_json else request.form
+    q = payload.get("q") if isinstance(payload, dict) or payload is request.form else None
     try:
-        results = search_for(current_user, str(q), "live", limit=LIVE_LIMIT)
+        results = search_for(current_user, q if isinstance(q, str) else "", "live", limit=LIVE_LIMIT)
     except SearchQueryError as exc:
         db.session.commit()
         return jsonify(results=[], message=exc.message)

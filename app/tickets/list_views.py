@@ -37,7 +37,8 @@ def _render_list(title: str, filters: TicketFilters, endpoint: str, oldest_first
                  intro: str = ""):
     page = page_of_tickets(filters, cursor=request.args.get("after"), before=request.args.get("before"),
                            per_page=current_app.config["TICKETS_PER_PAGE"], oldest_first=oldest_first)
-    args = {k: v for k, v in request.args.items() if k not in ("after", "before")}
+    # The route's own arguments (e.g. resident_id) too, or the next-page link cannot be built.
+    args = {**(request.view_args or {}), **{k: v for k, v in request.args.items() if k not in ("after", "before")}}
     return render_template("tickets/list.html", title=title, page=page, endpoint=endpoint, args=args,
                            form=form, intro=intro, status_labels=STATUS_LABELS)
 
