@@ -9,14 +9,17 @@ import os
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
+from limits import parse_many
 
 from app.extensions import limiter
 
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
-    # A whole town hall may share one address: the per-address limit is the looser one.
-    "LOGIN_RATE_LIMIT_PER_ADDRESS": "30 per minute;300 per hour",
+    # A whole town hall may share one address: the per-address limit counts failed sign-ins only and is
+    # the looser one, so one place cannot lock out a site's agents; the per-login limit and the lock-out
+    # protect each account.
+    "LOGIN_RATE_LIMIT_PER_ADDRESS": "50 per minute;500 per hour",
     "LOGIN_RATE_LIMIT_PER_LOGIN": "10 per minute;60 per hour",
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RATELIMIT_SWALLOW_ERRORS": True,
@@ -39,10 +42,17 @@ def _per_login() -> str:
     return current_app.config["LOGIN_RATE_LIMIT_PER_LOGIN"]
 
 
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
 def limit_sign_in(view):
-    """Decorate the sign-in view: POSTs are limited per address and per login."""
+    """Decorate the sign-in view: POSTs are limited per login; failed ones also per address.
+
+    The address is the agent's behind a proxy only when RELAIS_TRUSTED_PROXIES says how many there are.
+    """
     view = limiter.limit(_per_login, key_func=login_key, methods=["POST"], scope="login-per-login")(view)
-    return limiter.limit(_per_address, key_func=get_remote_address, methods=["POST"],
+    return limiter.limit(_per_address, key_func=get_remote_address, methods=["POST"], deduct_when=_failed,
                          scope="login-per-address")(view)
 
 
@@ -50,7 +60,11 @@ def init_app(app) -> None:
     """Configure the limiter: storage on REDIS_URL unless RATELIMIT_STORAGE_URI says otherwise."""
     for key, value in DEFAULTS.items():
         if key.startswith("LOGIN_RATE_LIMIT") and os.environ.get(key):
-            value = os.environ[key]  # e.g. a looser limit for a load test
+            value = os.environ[key].strip().strip("\"'")  # e.g. a looser limit for a load test
+            try:
+                parse_many(value)
+            except ValueError as exc:
+                raise RuntimeError(f"{key} : limite illisible {value!r} (ex. « 10 per minute;60 per hour »).") from exc
         app.config.setdefault(key, value)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
     limiter.init_app(app)
