@@ -58,7 +58,9 @@ def update_agent(agent: Agent, name: str, role: str, site_id: int | None, by) ->
     if "role" in changes or "site" in changes:
         agent.session_version += 1  # what they may see changed: sign in again
         end_sessions_of(agent, "role" if "role" in changes else "site")
-    record("agent.update", agent=by, object_type="agent", object_id=agent.id, detail=changes)
+    # Role and site codes are no personal data; a name is: only that it changed.
+    record("agent.update", agent=by, object_type="agent", object_id=agent.id,
+           detail={"fields": sorted(changes)} | {f: pair for f, pair in changes.items() if f != "name"})
     db.session.flush()
     return changes
 

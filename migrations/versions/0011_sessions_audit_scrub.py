@@ -31,9 +31,10 @@ def _scrubbed(action, detail):
         filters = sorted(key for key in detail if key not in ('page', 'filters', 'results'))
         if filters:
             return {'filters': filters, 'page': detail.get('page', 1)}
-    if action == 'agent.update' and isinstance(detail.get('name'), list):
-        detail['name'] = [None, None]
-        return detail
+    if action == 'agent.update' and 'name' in detail:
+        fields = set(detail.get('fields') or []) | {key for key in detail if key != 'fields'}
+        detail.pop('name')
+        return detail | {'fields': sorted(fields)}
     return None
 
 

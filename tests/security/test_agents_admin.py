@@ -63,6 +63,7 @@ def test_role_change_ends_the_agents_sessions(admin, make_agent, app):
     assert their_client.get("/").status_code == 302  # signed out
     entry = db.session.execute(db.select(AuditEntry).where(AuditEntry.action == "agent.update")).scalar_one()
     assert entry.detail["role"] == ["counter_agent", "manager"]
+    assert entry.detail["fields"] == ["name", "role", "site"] and "Nouveau nom" not in str(entry.detail)
 
 
 def test_deactivate_then_reactivate(admin, make_agent, app):
