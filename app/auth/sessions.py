@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, session
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from app.auth.models import Agent, AgentSession
 from app.extensions import db
@@ -28,6 +28,12 @@ def _digest(token: str) -> bytes:
 def start_session(agent: Agent) -> str:
     """Open a session for `agent`; returns the random id to keep in the cookie (stored only as a digest)."""
     token = secrets.token_urlsafe(32)
+    # The agent's sessions past the absolute lifetime are over whatever they say: drop them (the audit
+    # trail keeps the sign-ins and sign-outs), so the table holds about a day of sessions.
+    db.session.execute(delete(AgentSession).where(
+        AgentSession.agent_id == agent.id,
+        AgentSession.started_at < utcnow() - current_app.config["SESSION_ABSOLUTE_LIFETIME"],
+    ).execution_options(synchronize_session=False))
     db.session.add(AgentSession(token_digest=_digest(token), agent_id=agent.id))
     db.session.flush()
     return token

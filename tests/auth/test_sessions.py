@@ -142,3 +142,15 @@ def test_a_bad_session_lifetime_is_refused_at_start_with_a_french_message(databa
     monkeypatch.setenv("RELAIS_SESSION_HOURS", value)
     with pytest.raises(RuntimeError, match="RELAIS_SESSION_HOURS doit être un nombre entier positif"):
         create_app(base_config(database_url))
+
+
+def test_signing_in_drops_the_agents_sessions_older_than_a_working_day(app, make_agent):
+    agent = make_agent("manager")
+    _signed_in(app, agent)
+    db.session.execute(update(AgentSession).where(AgentSession.agent_id == agent.id).values(
+        started_at=utcnow() - timedelta(hours=11)))
+    db.session.commit()
+    _signed_in(app, agent)
+    _signed_in(app, agent)
+    rows = db.session.execute(db.select(AgentSession).where(AgentSession.agent_id == agent.id)).scalars().all()
+    assert len(rows) == 2 and all(utcnow() - row.started_at < timedelta(minutes=1) for row in rows)
