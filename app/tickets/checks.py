@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from app.cardnumbers import CARD_NUMBER_MESSAGE, contains_card_number
 from app.channels.rules import check_channel_rules
+from app.extensions import db
 from app.tickets.models import DIGITAL_CHOICES, MODES, OUTCOMES, STATUSES
 from app.timeutil import as_utc, paris_day, utcnow
 from app.training.rules import load_rules, training_verdict
@@ -112,7 +113,6 @@ def ticket_problems(values: dict) -> list[tuple[str, str]]:
 def ticket_values(ticket) -> dict:
     """The mapping `ticket_problems` reads, taken from a Ticket (relationships resolved by id)."""
     from app.channels.models import Channel, Device, Procedure, Site
-    from app.extensions import db
 
     def get(model, ident):
         return db.session.get(model, ident) if ident is not None else None
@@ -143,7 +143,10 @@ def training_problems(values: dict) -> list[tuple[str, str]]:
     if agent_id is None:
         values["untrained_agent"] = False
         return []
-    rules = values.get("training_rules") or load_rules([agent_id])
+    rules = values.get("training_rules")
+    if rules is None:
+        with db.session.no_autoflush:  # the ticket being checked must not be flushed by these reads
+            rules = load_rules([agent_id])
     verdict = training_verdict(rules, agent_id=agent_id, site_id=getattr(values.get("site"), "id", None),
                                channel_id=getattr(values.get("channel"), "id", None),
                                procedure=values.get("procedure"), payment_assisted=values.get("payment_assisted"),

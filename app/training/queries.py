@@ -55,9 +55,9 @@ def existing_sessions(agent_ids: list[int]) -> set[tuple[int, int, date]]:
     """(agent, module, day) of the sessions already recorded for these agents."""
     if not agent_ids:
         return set()
-    return set(db.session.execute(db.select(TrainingRecord.agent_id, TrainingRecord.module_id,
-                                            TrainingRecord.trained_on)
-                                  .where(TrainingRecord.agent_id.in_(agent_ids))).tuples())
+    rows = db.session.execute(db.select(TrainingRecord.agent_id, TrainingRecord.module_id, TrainingRecord.trained_on)
+                              .where(TrainingRecord.agent_id.in_(agent_ids)))
+    return {tuple(row) for row in rows}
 
 
 def find_requirement(module_id, scope, procedure_id, channel_id) -> TrainingRequirement | None:
@@ -179,7 +179,7 @@ def coverage_counts(day: date, site_ids: list[int] | None = None) -> tuple[list[
     if site_ids is not None:
         agents = agents.where(Agent.site_id.in_(site_ids))
         valid = valid.where(Agent.site_id.in_(site_ids))
-    return list(db.session.execute(agents).tuples()), list(db.session.execute(valid).tuples())
+    return [tuple(r) for r in db.session.execute(agents)], [tuple(r) for r in db.session.execute(valid)]
 
 
 def module_labels() -> dict[int, tuple[str, str]]:
