@@ -100,11 +100,13 @@ def livret(agent_id: int, today: date) -> list[ModuleStatus]:
             for m in modules]
 
 
-def _latest_sessions():
-    """A subquery: each agent's latest session of each module (agent_id, module_id, trained_on, expires_on)."""
-    newest = (db.select(TrainingRecord.agent_id, TrainingRecord.module_id,
-                        func.max(TrainingRecord.trained_on).label("trained_on"))
-              .group_by(TrainingRecord.agent_id, TrainingRecord.module_id).subquery())
+def _latest_sessions(as_of: date | None = None):
+    """A subquery: each agent's latest session of each module (followed by `as_of` when given)."""
+    newest = db.select(TrainingRecord.agent_id, TrainingRecord.module_id,
+                       func.max(TrainingRecord.trained_on).label("trained_on"))
+    if as_of is not None:
+        newest = newest.where(TrainingRecord.trained_on <= as_of)
+    newest = newest.group_by(TrainingRecord.agent_id, TrainingRecord.module_id).subquery()
     return (db.select(TrainingRecord.agent_id, TrainingRecord.module_id, TrainingRecord.trained_on,
                       TrainingRecord.expires_on, TrainingRecord.id)
             .join(newest, and_(newest.c.agent_id == TrainingRecord.agent_id,
@@ -116,9 +118,10 @@ def expiring_trainings(today: date, within_days: int, site_ids: list[int] | None
                        agent_id: int | None = None, include_expired: bool = True) -> list[dict]:
     """Active agents' latest sessions expiring within `within_days` (and, by default, those expired).
 
-    Rows: agent_id, agent name, site label, module code and title, trained_on, expires_on, status.
+    Rows: agent_id, agent name, site label, module code and title, trained_on, expires_on, status. Sessions
+    followed after `today` are not seen (a report over a past period).
     """
-    latest = _latest_sessions()
+    latest = _latest_sessions(today)
     lapse = latest.c.expires_on <= today + timedelta(days=within_days)
     if not include_expired:
         lapse = and_(lapse, latest.c.expires_on > today)
