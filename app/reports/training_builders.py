@@ -5,18 +5,24 @@ import pandas as pd
 from app.reports.builders import share, weekly_by
 
 
+def _codes(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Code columns as text even when the frame is empty (pandas makes an empty column float)."""
+    return frame.astype({column: object for column in columns})
+
+
 def build_coverage(agents: pd.DataFrame, trained: pd.DataFrame, flagged: pd.DataFrame) -> dict:
     """Share of a site's active agents holding a valid session of each module, and its flagged tickets.
 
     `agents`: site, agents. `trained`: site, module, title, required, trained. `flagged`: site, tickets.
     """
+    agents, trained, flagged = _codes(agents, "site"), _codes(trained, "site", "module"), _codes(flagged, "site")
     frame = trained.merge(agents, on="site", how="left")
     frame["share"] = [share(t, a) for t, a in zip(frame["trained"], frame["agents"], strict=True)]
     by_module = frame[["site", "module", "title", "agents", "trained", "share"]].sort_values(["site", "module"])
     required = frame[frame["required"]]
     per_site = required.groupby("site", as_index=False)[["trained"]].sum() if len(required) else \
         pd.DataFrame({"site": [], "trained": []})
-    by_site = agents.merge(per_site, on="site", how="left").merge(
+    by_site = agents.merge(_codes(per_site, "site"), on="site", how="left").merge(
         flagged.rename(columns={"tickets": "untrained_tickets"}), on="site", how="left")
     modules = int(required["module"].nunique()) if len(required) else 0
     by_site = by_site.fillna({"trained": 0, "untrained_tickets": 0}).astype({"trained": "int64",
@@ -35,6 +41,7 @@ def build_trained_share(daily: pd.DataFrame, flagged: pd.DataFrame, start, end) 
 
     `daily`: day, site, tickets. `flagged`: day, site, tickets.
     """
+    daily, flagged = _codes(daily, "site"), _codes(flagged, "site")
     totals = weekly_by(daily, "site", "tickets", start, end).melt(id_vars="week", var_name="site", value_name="tickets")
     marked = weekly_by(flagged, "site", "tickets", start, end).melt(id_vars="week", var_name="site",
                                                                     value_name="untrained_tickets")
@@ -55,6 +62,7 @@ def build_trained_share(daily: pd.DataFrame, flagged: pd.DataFrame, start, end) 
 
 def build_untrained(flagged: pd.DataFrame) -> dict:
     """Tickets flagged "agent non formé" per site and per procedure. `flagged`: site, procedure, tickets."""
+    flagged = _codes(flagged, "site", "procedure")
     by_site = flagged.groupby("site", as_index=False)["tickets"].sum().sort_values("site")
     by_procedure = (flagged.groupby("procedure", as_index=False)["tickets"].sum()
                     .sort_values(["tickets", "procedure"], ascending=[False, True]))

@@ -150,3 +150,13 @@ def test_every_change_to_requirements_and_policies_is_audited(training, make_age
                                  .where(AuditEntry.agent_id == admin.id).order_by(AuditEntry.id)).all()
     assert [a for a, _d in actions] == ["training.requirement", "training.requirement", "training.site_policy"]
     assert actions[2][1]["fields"] == ["on_missing"]
+
+
+def test_a_flagged_ticket_says_agent_non_forme_on_its_page(person, make_agent, client_as):
+    set_site_policy(ref(Site, "mairie-17"), "flag")
+    agent = make_agent("counter_agent", "mairie-17")
+    train(agent, "facilitation")
+    ticket = log_ticket(counter_values(person, site_code="mairie-17", procedure_id=ref(Procedure, "passport").id),
+                        agent)
+    db.session.commit()
+    assert "agent non formé" in text_of(client_as("manager").get(f"/tickets/{ticket.id}"))

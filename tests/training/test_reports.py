@@ -73,3 +73,9 @@ def test_the_programme_dashboard_computes_the_training_reports_with_charts(pilot
         assert name in results
     assert "<svg" in results["training-coverage"].chart_svg
     assert "mairie-17" in results["untrained-tickets"].chart_svg
+
+
+@pytest.mark.parametrize("name", ["training-coverage", "trained-share", "untrained-tickets", "training-expiring"])
+def test_a_training_report_over_a_period_without_data_is_empty_not_an_error(reference, name):
+    result = compute_report(name, PILOT)
+    assert all(value == 0 or value == 0.0 for value in result["summary"].values())
