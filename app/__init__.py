@@ -46,9 +46,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.privacy.views import bp as privacy_bp
     from app.reports.views import bp as reports_bp
     from app.tickets.views import bp as tickets_bp
+    from app.training.views import bp as training_bp
 
     for bp in (main_bp, auth_bp, channels_bp, contacts_bp, tickets_bp, reports_bp, audit_bp, privacy_bp,
-               agents_admin_bp):
+               agents_admin_bp, training_bp):
         app.register_blueprint(bp)
 
 

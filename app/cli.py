@@ -9,6 +9,7 @@ from app.demo import demo
 from app.privacy.cli import privacy
 from app.reports.cli import report
 from app.tickets.cli import tickets
+from app.training.cli import training
 
 
 @click.command("worker")
@@ -35,3 +36,4 @@ def init_app(app) -> None:
     app.cli.add_command(privacy)
     app.cli.add_command(tickets)
     app.cli.add_command(report)
+    app.cli.add_command(training)

@@ -7,6 +7,7 @@ from app.contacts.models import Resident, ResidentChange
 from app.privacy.models import Setting
 from app.reports.models import ReportFile, ReportResult, ReportRun
 from app.tickets.models import Ticket, TicketEvent, TicketSequence
+from app.training.models import TrainingModule, TrainingRecord, TrainingRequirement, TrainingSitePolicy
 
 __all__ = [
     "Agent",
@@ -24,5 +25,9 @@ __all__ = [
     "Ticket",
     "TicketEvent",
     "TicketSequence",
+    "TrainingModule",
+    "TrainingRecord",
+    "TrainingRequirement",
+    "TrainingSitePolicy",
     "site_devices",
 ]

@@ -33,6 +33,11 @@ ACTION_LABELS = {
     "retention.run": "Application des durées de conservation",
     "audit.search": "Consultation du journal d'audit",
     "audit.purge": "Purge du journal d'audit",
+    "training.read": "Consultation de livrets de formation",
+    "training.record": "Enregistrement d'une session de formation",
+    "training.module": "Modification d'un module de formation",
+    "training.requirement": "Modification d'une exigence de formation",
+    "training.site_policy": "Modification de la règle de formation d'un site",
 }
 
 # Labels for the families of actions other domains may add.
@@ -44,6 +49,7 @@ PREFIX_LABELS = {
     "reference": "Référentiel",
     "agent": "Agent",
     "login": "Connexion",
+    "training": "Formation",
 }
 
 

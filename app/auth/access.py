@@ -117,3 +117,13 @@ def can_read_audit(agent) -> bool:
 def can_manage_privacy(agent) -> bool:
     """Right-of-access exports, anonymisation, retention settings and runs: admins."""
     return agent.role == "admin"
+
+
+def can_view_training_of(agent, other) -> bool:
+    """An agent's training record (livret): the agent themself, managers and admins."""
+    return agent.id == other.id or agent.role in ("manager", "admin")
+
+
+def can_manage_training(agent) -> bool:
+    """Record sessions, import them, change modules, requirements and sites' policies: admins."""
+    return agent.role == "admin"

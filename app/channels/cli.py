@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from app.channels.catalogue_csv import export_catalogue, import_catalogue
 from app.channels.reference import load_reference
 from app.extensions import db
+from app.training.reference import load_training_reference
 
 reference = AppGroup("reference", help="Données de référence : canaux, sites, dispositifs, démarches.")
 
@@ -17,12 +18,13 @@ reference = AppGroup("reference", help="Données de référence : canaux, sites,
               help="Remettre les valeurs livrées sur les lignes livrées (écrase les modifications faites "
                    "depuis l'administration ; l'état actif/désactivé n'est jamais touché).")
 def load_command(overwrite):
-    """Create the missing channels, sites, devices and procedures (idempotent).
+    """Create the missing channels, sites, devices, procedures and training modules (idempotent).
 
     By default, rows that already exist are left as they are: an admin's later edits (labels, channel rules,
     a site's devices, a procedure's dates) survive every deploy. --overwrite restores the shipped values.
     """
     counts = load_reference(overwrite=overwrite)
+    counts |= {f"formation, {name}": n for name, n in load_training_reference().items()}
     db.session.commit()
     total = sum(counts.values())
     detail = ", ".join(f"{name} : {n}" for name, n in counts.items())

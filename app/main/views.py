@@ -7,6 +7,8 @@ from sqlalchemy import text
 from app.config import ROLE_LABELS
 from app.extensions import db
 from app.jobs import redis_available
+from app.timeutil import paris_day, utcnow
+from app.training.queries import EXPIRING_DAYS, expiring_trainings
 
 bp = Blueprint("main", __name__)
 
@@ -33,7 +35,19 @@ def add_home_action(roles, label: str, endpoint: str, description: str) -> None:
 @login_required
 def home():
     actions = [a for a in HOME_ACTIONS.get(current_user.role, []) if a[1] in current_app.view_functions]
-    return render_template("main/home.html", actions=actions, role_label=ROLE_LABELS[current_user.role])
+    return render_template("main/home.html", actions=actions, role_label=ROLE_LABELS[current_user.role],
+                           **_training_reminders())
+
+
+def _training_reminders() -> dict:
+    """The agent's trainings expiring within 30 days or expired; for managers, how many of their agents'."""
+    today = paris_day(utcnow())
+    team = 0
+    if current_user.role in ("manager", "admin"):
+        sites = [current_user.site_id] if current_user.site_id else None
+        team = len(expiring_trainings(today, EXPIRING_DAYS, site_ids=sites))
+    return {"training_reminders": expiring_trainings(today, EXPIRING_DAYS, agent_id=current_user.id),
+            "team_training_reminders": team}
 
 
 @bp.route("/health")

@@ -178,4 +178,13 @@ def chart_svg(name: str, title: str, output: dict) -> str | None:
         table = t["by_week"]
         return _lines(title, table["week"], {"Taux de retour": table["return_rate"]}, "Taux de retour (%)",
                       percent=True)
+    if name == "training-coverage":
+        table = t["by_site"]
+        return _bars(title, table["site"], table["share"], "Site", "Formations exigées suivies (%)", percent=True)
+    if name == "trained-share":
+        table = t["by_week"]
+        return _lines(title, table["week"], {"Agents formés": table["trained_share"]}, "Tickets (%)", percent=True)
+    if name == "untrained-tickets":
+        table = t["by_site"]
+        return _bars(title, table["site"], table["tickets"], "Site", "Tickets « agent non formé »")
     return None

@@ -20,6 +20,7 @@ from app.reports.queries import (
     sum_facts,
     sum_procedures_by_owner,
 )
+from app.reports.training import trained_share, training_coverage, training_expiring, untrained
 
 NONE = "none"
 
@@ -144,6 +145,10 @@ REPORTS: dict[str, Report] = {r.name: r for r in (
     Report("payment-assisted", "Paiements accompagnés et protocole de protection", payment_assisted),
     Report("digital-choice", "Choix du numérique par l'usager", digital_choice),
     Report("repeat-contacts", "Usagers revenus sous 7 jours", repeat_contacts),
+    Report("training-coverage", "Formation des agents : couverture par site et module", training_coverage),
+    Report("trained-share", "Tickets traités par des agents formés, par site et semaine", trained_share),
+    Report("untrained-tickets", "Tickets signalés « agent non formé »", untrained),
+    Report("training-expiring", "Formations qui expirent dans les 90 jours", training_expiring),
 )}
 
 

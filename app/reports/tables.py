@@ -14,13 +14,16 @@ COLUMN_LABELS = {
     "protocol_confirmed": "Protocole confirmé", "confirmation_rate": "Taux de confirmation",
     "no_alternative": "Sans alternative", "no_alternative_share": "Part sans alternative",
     "contacts": "Contacts", "returned": "Revenus sous 7 jours", "return_rate": "Taux de retour",
+    "agents": "Agents actifs", "trained": "Agents formés", "module": "Module", "title": "Intitulé",
+    "untrained_tickets": "Tickets « agent non formé »", "trained_share": "Part traitée par des agents formés",
+    "agent": "Agent", "expires_on": "Expire le",
 }
 
 TABLE_LABELS = {
     "by_site": "par site", "by_week": "par semaine", "by_channel": "par canal", "top": "principales démarches",
     "by_device": "par dispositif", "by_outcome": "par issue", "by_mode": "par mode d'accompagnement",
     "by_service": "par service demandé", "by_site_week": "par site et par semaine", "by_procedure": "par démarche",
-    "by_choice": "par réponse",
+    "by_choice": "par réponse", "by_site_module": "par site et par module", "trainings": "formations à renouveler",
 }
 
 SUMMARY_LABELS = {
@@ -34,6 +37,9 @@ SUMMARY_LABELS = {
     "no_alternative_share": "Part sans alternative", "contacts": "Contacts d'usagers identifiés",
     "returned": "Suivis d'un retour sous 7 jours", "return_rate": "Taux de retour sous 7 jours",
     "first_contact_resolution": "Résolution au premier contact",
+    "agents": "Agents actifs", "coverage_share": "Couverture des formations exigées",
+    "untrained_tickets": "Tickets « agent non formé »", "trained_share": "Part traitée par des agents formés",
+    "expiring": "Formations qui expirent sous 90 jours",
 }
 
 

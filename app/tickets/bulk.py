@@ -19,7 +19,7 @@ from app.timeutil import as_utc, to_paris, utcnow
 TICKET_COLUMNS = ("external_ref", "resident_id", "anonymous", "channel_id", "site_id", "device_id", "procedure_id",
                   "agent_id", "opened_at", "closed_at", "status", "outcome", "mode", "digital_choice",
                   "requested_procedure_id", "requested_service_text", "payment_assisted", "protocol_confirmed",
-                  "protocol_confirmed_by_id", "family_number", "notes", "transferred_from_id")
+                  "protocol_confirmed_by_id", "family_number", "notes", "transferred_from_id", "untrained_agent")
 RESIDENT_FIELDS = ("first_name", "last_name", "email", "phone", "account_ref", "family_number", "postal_code",
                    "arrondissement", "civility", "birth_date")
 
@@ -102,7 +102,7 @@ def insert_tickets(rows: list[dict], agent_id: int | None, kind: str = "imported
         year = to_paris(row["opened_at"]).year
         value = {column: row.get(column) for column in TICKET_COLUMNS}  # same keys on every row
         value.update(reference=format_reference(year, next_number[year]), created_at=now, updated_at=now, version=1)
-        for flag in ("anonymous", "payment_assisted", "protocol_confirmed"):
+        for flag in ("anonymous", "payment_assisted", "protocol_confirmed", "untrained_agent"):
             value[flag] = bool(value[flag])
         next_number[year] += 1
         values.append(value)

@@ -9,8 +9,10 @@ from datetime import timedelta
 
 from app.cardnumbers import CARD_NUMBER_MESSAGE, contains_card_number
 from app.channels.rules import check_channel_rules
+from app.extensions import db
 from app.tickets.models import DIGITAL_CHOICES, MODES, OUTCOMES, STATUSES
-from app.timeutil import as_utc, utcnow
+from app.timeutil import as_utc, paris_day, utcnow
+from app.training.rules import load_rules, training_verdict
 
 # Free-text columns of a ticket: each is checked for card numbers and length.
 TEXT_LIMITS = {"notes": 5000, "requested_service_text": 250, "family_number": 40, "external_ref": 80}
@@ -23,7 +25,7 @@ FIELD_LABELS = {
     "requested_service_text": "Service demandé (texte libre)", "payment_assisted": "Paiement accompagné",
     "protocol_confirmed": "Protocole de paiement confirmé", "protocol_confirmed_by_id": "Protocole confirmé par",
     "family_number": "Numéro de famille Facil'Familles", "notes": "Notes", "external_ref": "Référence externe",
-    "transferred_from_id": "Transféré depuis",
+    "transferred_from_id": "Transféré depuis", "untrained_agent": "Agent non formé",
 }
 
 STATUS_LABELS = {"open": "Ouvert", "in_progress": "En cours", "waiting_resident": "En attente de l'usager",
@@ -104,21 +106,50 @@ def ticket_problems(values: dict) -> list[tuple[str, str]]:
         for field, message in check_channel_rules(channel, values.get("site"), values.get("device"),
                                                   values.get("family_number")):
             problems.append((_RULE_FIELDS.get(field, field), message))
+    problems.extend(training_problems(values))
     return problems
 
 
 def ticket_values(ticket) -> dict:
     """The mapping `ticket_problems` reads, taken from a Ticket (relationships resolved by id)."""
     from app.channels.models import Channel, Device, Procedure, Site
-    from app.extensions import db
 
     def get(model, ident):
         return db.session.get(model, ident) if ident is not None else None
 
     values = {name: getattr(ticket, name) for name in (
-        "resident_id", "anonymous", "status", "outcome", "mode", "digital_choice", "payment_assisted",
+        "resident_id", "anonymous", "agent_id", "status", "outcome", "mode", "digital_choice", "payment_assisted",
         "protocol_confirmed", "opened_at", "closed_at", *TEXT_LIMITS)}
     with db.session.no_autoflush:  # the ticket being checked must not be flushed by these reads
         values.update(channel=get(Channel, ticket.channel_id), site=get(Site, ticket.site_id),
                       device=get(Device, ticket.device_id), procedure=get(Procedure, ticket.procedure_id))
     return values
+
+
+# --- Training hook (app/training) ---------------------------------------------------------------------------
+# The ticket's agent must hold, on the ticket's (Paris) day, the modules its payment, procedure and channel
+# require. Every route reaches it through `ticket_problems`: form, edit, transfer, import, API.
+_TRAINING_FIELDS = {"payment": "payment_assisted", "state": "procedure_id", "procedure": "procedure_id",
+                    "channel": "channel_id"}
+
+
+def training_problems(values: dict) -> list[tuple[str, str]]:
+    """Refusals of the training rule; sets `values["untrained_agent"]` when the site saves the ticket flagged.
+
+    Keys read: agent_id, opened_at, site, channel, procedure, payment_assisted, and `training_rules` (an
+    import loads them once with `app.training.rules.load_rules()`; otherwise they are read for this agent).
+    """
+    agent_id = values.get("agent_id")
+    if agent_id is None:
+        values["untrained_agent"] = False
+        return []
+    rules = values.get("training_rules")
+    if rules is None:
+        with db.session.no_autoflush:  # the ticket being checked must not be flushed by these reads
+            rules = load_rules([agent_id])
+    verdict = training_verdict(rules, agent_id=agent_id, site_id=getattr(values.get("site"), "id", None),
+                               channel_id=getattr(values.get("channel"), "id", None),
+                               procedure=values.get("procedure"), payment_assisted=values.get("payment_assisted"),
+                               day=paris_day(as_utc(values.get("opened_at") or utcnow())))
+    values["untrained_agent"] = verdict.flagged and not verdict.refusals
+    return [(_TRAINING_FIELDS[scope], message) for scope, message in verdict.refusals]

@@ -16,6 +16,7 @@ from app.tickets.bulk import insert_residents, insert_tickets
 from app.tickets.checks import ticket_problems
 from app.tickets.import_rows import COLUMNS, REQUIRED, ParsedRow, load_lookups, parse_row, resolve_residents
 from app.tickets.models import Ticket
+from app.training.rules import load_rules
 
 # Ticket attributes named by the rules, mapped back to the file's columns.
 ATTRIBUTE_COLUMNS = {"device_id": "device", "site_id": "site", "channel_id": "channel", "procedure_id": "procedure",
@@ -117,14 +118,15 @@ def _existing_refs(refs: list[str]) -> set[str]:
     return found
 
 
-def _check_rules(row: ParsedRow) -> None:
+def _check_rules(row: ParsedRow, training_rules) -> None:
     """Add the rules every ticket obeys (channel rules, protocol, dates...) on columns not already wrong."""
     if row.card_found:
         return
     reported = {ATTRIBUTE_COLUMNS.get(attribute, attribute) for attribute, _message in row.problems}
     checked = dict(row.values, channel=row.channel, site=row.site, device=row.device, procedure=row.procedure,
                    # a line whose resident could not be looked up (bad email...) already says why
-                   resident_id=row.values.get("resident_id") or row.new_resident or bool(row.person and row.problems))
+                   resident_id=row.values.get("resident_id") or row.new_resident or bool(row.person and row.problems),
+                   training_rules=training_rules)
     for attribute, message in ticket_problems(checked):
         column = ATTRIBUTE_COLUMNS.get(attribute, attribute)
         if column in reported or (column == "resident_name" and reported & {"resident_email", "resident_phone",
@@ -132,6 +134,7 @@ def _check_rules(row: ParsedRow) -> None:
             continue
         row.problems.append((attribute, message))
         reported.add(column)
+    row.values["untrained_agent"] = checked.get("untrained_agent", False)
 
 
 def import_tickets(data: bytes | str, agent=None, dry_run: bool = False, source: str | None = None
@@ -160,8 +163,9 @@ def import_tickets(data: bytes | str, agent=None, dry_run: bool = False, source:
     todo = [row for row in rows if row.values.get("external_ref") not in existing or not row.values.get("external_ref")]
     result.tickets_skipped = len(rows) - len(todo)
     new_people = resolve_residents(todo, lookups)
+    training_rules = load_rules()  # every agent's training, read once: checked at each ticket's date
     for row in todo:
-        _check_rules(row)
+        _check_rules(row, training_rules)
     for row in rows:
         for attribute, message in row.problems:
             result.errors.append(_error(row.line, ATTRIBUTE_COLUMNS.get(attribute, attribute), message))

@@ -187,3 +187,16 @@ def get_ticket_by_reference(reference: str) -> Ticket | None:
 def valid_statuses(values) -> tuple[str, ...]:
     """Keep only known status codes (from a query string)."""
     return tuple(v for v in values if v in STATUSES)
+
+
+def untrained_tickets(start: date, end: date, site_ids: list[int], channel_ids: list[int]) -> list[tuple]:
+    """(opened_at, site_id, procedure_id) of the tickets flagged "agent non formé" opened on Paris days
+    `start`..`end` (all sites or channels when the lists are empty). Flagged tickets are few: no facts."""
+    query = select(Ticket.opened_at, Ticket.site_id, Ticket.procedure_id).where(
+        Ticket.untrained_agent.is_(True), Ticket.opened_at >= paris_day_bounds(start)[0],
+        Ticket.opened_at < paris_day_bounds(end)[1])
+    if site_ids:
+        query = query.where(Ticket.site_id.in_(site_ids))
+    if channel_ids:
+        query = query.where(Ticket.channel_id.in_(channel_ids))
+    return [tuple(row) for row in db.session.execute(query)]

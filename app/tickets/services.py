@@ -67,9 +67,11 @@ def save_checks(ticket: Ticket, agent) -> None:
         ticket.protocol_confirmed_by_id = None
     if ticket.anonymous is None:
         ticket.anonymous = False
-    problems = ticket_problems(ticket_values(ticket))
+    values = ticket_values(ticket)
+    problems = ticket_problems(values)
     if problems:
         raise TicketError(problems)
+    ticket.untrained_agent = values["untrained_agent"]  # set by the training hook of `ticket_problems`
 
 
 def touch_resident(resident_id: int | None, at) -> None:

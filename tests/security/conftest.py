@@ -5,6 +5,8 @@ import pytest
 from app.channels.models import Channel, Device, Procedure, Site
 from app.extensions import db
 from app.reports.models import ReportFile, ReportResult, ReportRun
+from app.training.queries import get_module_by_code, list_requirements
+from app.training.reference import load_training_reference
 from tests.security.factories import by_code, make_resident, make_ticket
 
 FIXED_SAMPLES = {"kind_channels": "channels", "action_deactivate": "deactivate", "format_csv": "csv"}
@@ -31,5 +33,8 @@ def matrix_samples(reference, make_agent):
     db.session.flush()
     db.session.add(ReportFile(run_id=run.id, format="csv", filename="tableau.csv", content=b"a;b\n"))
     samples |= {"report_run": run.id, "report_result": run.results[0].id}
+    load_training_reference()  # after the sample ticket: its agent has no training
+    samples |= {"training_module": get_module_by_code("facilitation").id,
+                "training_requirement": list_requirements()[0].id}
     db.session.commit()
     return samples

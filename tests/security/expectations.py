@@ -62,6 +62,8 @@ SAMPLES = {
     "run_id": "report_run",
     "result_id": "report_result",
     "fmt": "format_csv",
+    "module_id": "training_module",
+    "requirement_id": "training_requirement",
 }
 
 EXPECTED: dict[str, Route] = {
@@ -126,4 +128,14 @@ EXPECTED: dict[str, Route] = {
     "reports.run_status": Route(get=allow(*REPORT_READERS)),
     "reports.chart": Route(get=allow(*REPORT_READERS)),
     "reports.export": Route(get=allow(*REPORT_READERS)),
+    # Training: everyone reads their own livret; managers and admins read everyone's; admins change.
+    "training.my_record": Route(get=allow(*SIGNED_IN)),
+    "training.agents": Route(get=allow(*REPORT_READERS)),
+    "training.agent": Route(get=allow(*REPORT_READERS)),
+    "training.modules": Route(get=ADMIN_ONLY),
+    "training.edit_module": Route(get=ADMIN_ONLY),
+    "training.requirements": Route(get=ADMIN_ONLY),
+    "training.delete_requirement": post_only("admin"),
+    "training.sites": Route(get=ADMIN_ONLY),
+    "training.upload": Route(get=ADMIN_ONLY),
 }

@@ -1,0 +1,94 @@
+"""Training pages: "Mon livret de formation", agents' records for managers and admins, recording a session.
+
+Admin screens (modules, requirements, sites' policies, import): `admin_views.py`.
+"""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.audit.services import record
+from app.auth.access import can_manage_training, can_view_training_of
+from app.auth.guards import role_required
+from app.channels.queries import list_active_sites
+from app.extensions import db
+from app.main.views import add_home_action
+from app.training import admin_views  # noqa: F401 - register their routes
+from app.training.blueprint import MANAGERS, agent_or_404, bp, livret_context, module_choices, today
+from app.training.forms import RecordForm
+from app.training.labels import STATUS_LABELS
+from app.training.queries import (
+    agents_in_scope,
+    expiring_trainings,
+    get_module_by_code,
+    list_modules,
+    statuses_by_agent,
+)
+from app.training.services import TrainingError, record_training
+
+__all__ = ["bp"]
+
+add_home_action(["counter_agent", "operator_3975", "facil_familles", "manager", "admin"],
+                "Mon livret de formation", "training.my_record", "Vos formations, leurs dates de validité, "
+                "ce qu'elles vous permettent.")
+add_home_action(MANAGERS, "Formation des agents", "training.agents",
+                "Qui est formé à quoi, par site ; formations qui expirent.")
+add_home_action(["admin"], "Modules de formation", "training.modules",
+                "Modules, exigences par démarche ou canal, règle de chaque site, import des sessions.")
+
+
+@bp.app_template_filter("training_status")
+def training_status_label(status: str | None) -> str:
+    return STATUS_LABELS.get(status, "non formé") if status else "non formé"
+
+
+@bp.route("/")
+@login_required
+def my_record():
+    """The signed-in agent's own livret."""
+    return render_template("training/livret.html", own=True, **livret_context(current_user))
+
+
+@bp.route("/agents")
+@role_required(*MANAGERS)
+def agents():
+    """Agents who log tickets with each module's status; the trainings expiring within 30 days or expired."""
+    site_id = request.args.get("site", type=int)
+    people = agents_in_scope(site_id)
+    day = today()
+    site_ids = [site_id] if site_id else None
+    reminders = expiring_trainings(day, 30, site_ids=site_ids)
+    record("training.read", object_type="training_records", object_id="list",
+           detail={"site_id": site_id, "agents": len(people)})
+    db.session.commit()
+    return render_template("training/agents.html", people=people, modules=list_modules(active_only=True),
+                           statuses=statuses_by_agent([a.id for a in people], day), reminders=reminders,
+                           sites=list_active_sites(), site_id=site_id)
+
+
+@bp.route("/agents/<int:agent_id>", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def agent(agent_id):
+    """An agent's livret; admins record a session here."""
+    person = agent_or_404(agent_id)
+    if not can_view_training_of(current_user, person):
+        abort(403)
+    form = RecordForm()
+    form.module.choices = module_choices()
+    if request.method == "POST":
+        if not can_manage_training(current_user):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                _row, created = record_training(person, get_module_by_code(form.module.data), form.trained_on.data,
+                                                form.trainer.data, source="form", by=current_user)
+                db.session.commit()
+                flash("Session enregistrée." if created else "Cette session était déjà enregistrée.", "success")
+                return redirect(url_for("training.agent", agent_id=person.id), code=303)
+            except TrainingError as exc:
+                db.session.rollback()
+                getattr(form, exc.field, form.trained_on).errors = [exc.message]
+    else:
+        record("training.read", object_type="agent", object_id=person.id, detail={"fields": ["training_records"]})
+        db.session.commit()
+    return render_template("training/livret.html", own=False, form=form, **livret_context(person)), \
+        400 if form.errors else 200
