@@ -120,3 +120,4 @@ class ImportForm(FlaskForm):
                      validators=[FileRequired("Choisissez un fichier."),
                                  FileAllowed(["csv", "txt"], "Le fichier doit être un CSV.")])
     dry_run = BooleanField("Vérifier seulement (n'importe rien)")
+    confirm_duplicate = BooleanField("Importer quand même (ce fichier a déjà été importé)")

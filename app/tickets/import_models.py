@@ -11,6 +11,8 @@ from app.timeutil import utcnow
 from app.types import UTCDateTime
 
 IMPORT_STATUSES = ("queued", "running", "finished", "refused", "failed")
+# stage -> (percent when it starts, percent it spans)
+STAGE_SPANS = {"reading": (0, 0), "checking": (5, 40), "residents": (45, 5), "rules": (50, 40), "writing": (90, 0)}
 
 
 class ImportRun(db.Model):
@@ -28,6 +30,7 @@ class ImportRun(db.Model):
     data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default="queued")
+    stage: Mapped[str | None] = mapped_column(String(20))  # while running: a key of importing.STAGES
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -46,9 +49,12 @@ class ImportRun(db.Model):
 
     @property
     def percent(self) -> int:
+        """How far the job is, across its stages (checking the lines and their rules take the most)."""
         if self.done:
             return 100
-        return int(100 * self.lines_read / self.lines_total) if self.lines_total else 0
+        start, width = STAGE_SPANS.get(self.stage or "", (0, 0))
+        share = self.lines_read / self.lines_total if self.lines_total else 0
+        return min(99, int(start + width * share))
 
 
 class TicketSubmission(db.Model):

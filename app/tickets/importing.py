@@ -21,6 +21,11 @@ ATTRIBUTE_COLUMNS = {"device_id": "device", "site_id": "site", "channel_id": "ch
                      "resident_id": "resident_name", "requested_service_text": "requested_service",
                      "requested_procedure_id": "requested_service"}
 CHUNK = 500
+PROGRESS_LINES = 5000
+STAGES = {"reading": "Lecture du fichier", "checking": "Vérification des lignes",
+          "residents": "Recherche des usagers", "rules": "Règles des tickets", "writing": "Enregistrement"}
+RUN_STATUS_LABELS = {"queued": "En attente du worker", "running": "En cours", "finished": "Terminé",
+                     "refused": "Refusé : rien n'a été importé", "failed": "En échec : rien n'a été importé"}
 _MANY_DIGITS = re.compile(r"(?:\d[ \-]?){13}")  # cheap pre-filter: no card number without 13 digits
 
 
@@ -102,20 +107,33 @@ def _check_rules(row: ParsedRow) -> None:
         reported.add(column)
 
 
-def import_tickets(data: bytes | str, agent=None, dry_run: bool = False, source: str | None = None
-                   ) -> ImportResult:
+def _no_progress(stage: str, done: int, total: int, errors: int) -> None:
+    return None
+
+
+def import_tickets(data: bytes | str, agent=None, dry_run: bool = False, source: str | None = None,
+                   progress=None) -> ImportResult:
     """Check every line of a CSV of tickets; when all are valid (and not a dry run), write them all.
 
     Nothing is written when any line is wrong. Lines whose `external_ref` was already imported are skipped.
+    `progress(stage, lines done, lines in all, lines wrong so far)` is called every PROGRESS_LINES lines
+    of each stage (STAGES), before anything is written: a job may commit its progress there.
     """
+    progress = progress or _no_progress
     result = ImportResult(dry_run=dry_run)
+    progress("reading", 0, 0, 0)
     rows = _read_rows(data, result)
     if rows is None:
         return result
-    result.lines = len(rows)
+    result.lines = total = len(rows)
+    wrong = sum(row.card_found for row in rows)
     lookups = load_lookups()
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
         parse_row(row, lookups)
+        wrong += bool(row.problems) or row.card_found
+        if done % PROGRESS_LINES == 0:
+            progress("checking", done, total, wrong)
+    progress("residents", total, total, wrong)
     refs_seen: dict[str, int] = {}
     for row in rows:
         ref = row.values.get("external_ref")
@@ -127,8 +145,14 @@ def import_tickets(data: bytes | str, agent=None, dry_run: bool = False, source:
     todo = [row for row in rows if row.values.get("external_ref") not in existing or not row.values.get("external_ref")]
     result.tickets_skipped = len(rows) - len(todo)
     new_people = resolve_residents(todo, lookups)
-    for row in todo:
+    wrong = sum(1 for row in rows if row.problems or row.card_found)
+    for done, row in enumerate(todo, start=1):
+        clean = not row.problems
         _check_rules(row)
+        wrong += clean and bool(row.problems)
+        if done % PROGRESS_LINES == 0:
+            progress("rules", done, len(todo), wrong)
+    progress("writing", total, total, wrong)
     for row in rows:
         for attribute, message in row.problems:
             result.errors.append(_error(row.line, ATTRIBUTE_COLUMNS.get(attribute, attribute), message))

@@ -47,6 +47,7 @@ def upgrade():
     sa.Column('data', sa.LargeBinary(), nullable=True),
     sa.Column('dry_run', sa.Boolean(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('stage', sa.String(length=20), nullable=True),
     sa.Column('agent_id', sa.Integer(), nullable=True),
     sa.Column('queued_at', app.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('started_at', app.types.UTCDateTime(timezone=True), nullable=True),

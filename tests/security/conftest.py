@@ -5,6 +5,7 @@ import pytest
 from app.channels.models import Channel, Device, Procedure, Site
 from app.extensions import db
 from app.reports.models import ReportFile, ReportResult, ReportRun
+from app.tickets.import_models import ImportRun
 from tests.security.factories import by_code, make_resident, make_ticket
 
 FIXED_SAMPLES = {"kind_channels": "channels", "action_deactivate": "deactivate", "format_csv": "csv"}
@@ -31,5 +32,10 @@ def matrix_samples(reference, make_agent):
     db.session.flush()
     db.session.add(ReportFile(run_id=run.id, format="csv", filename="tableau.csv", content=b"a;b\n"))
     samples |= {"report_run": run.id, "report_result": run.results[0].id}
+    upload = ImportRun(file_name="historique.csv", content_hash="0" * 64, status="finished", lines_total=1,
+                       lines_read=1, error_count=0, result={"summary": "Tickets créés : 0."})
+    db.session.add(upload)
+    db.session.flush()
+    samples["import_run"] = upload.id
     db.session.commit()
     return samples
