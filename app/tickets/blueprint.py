@@ -93,7 +93,7 @@ def ticket_or_404(ticket_id: int, check=can_view_ticket) -> Ticket:
     return ticket
 
 
-KEPT_FIELDS = ("csrf_token", "version", "resident_id", "anonymous")
+KEPT_FIELDS = ("csrf_token", "version", "resident_id", "anonymous", "submission_token")
 
 
 def keep_only(form, fields) -> None:
