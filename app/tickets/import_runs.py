@@ -58,7 +58,7 @@ def create_import_run(data: bytes, file_name: str, agent, dry_run: bool = False,
             raise DuplicateImportError(previous)
     run = ImportRun(file_name=(file_name or "import.csv")[:255], content_hash=digest, data=data, dry_run=dry_run,
                     status="queued", agent_id=agent.id if agent is not None else None,
-                    lines_total=data.count(b"\n"), lines_read=0, error_count=0, result={})
+                    lines_total=max(0, data.rstrip(b"\n").count(b"\n")), lines_read=0, error_count=0, result={})
     db.session.add(run)
     db.session.flush()
     return run

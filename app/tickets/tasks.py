@@ -19,16 +19,17 @@ FAILED_MESSAGE = ("L'import n° {run_id} a échoué à cause d'une erreur intern
 
 
 def _progress_writer(run_id: int):
-    """A callback committing the run's stage and counts, at most every PROGRESS_EVERY seconds.
+    """A callback committing the run's stage and counts: each new stage, then at most every PROGRESS_EVERY s.
 
     The import calls it before writing anything, so committing here commits only the progress.
     """
-    last = 0.0
+    last, last_stage = 0.0, None
 
     def write(stage: str, done: int, total: int, errors: int) -> None:
-        nonlocal last
-        if time.monotonic() - last < PROGRESS_EVERY:
-            return
+        nonlocal last, last_stage
+        if stage == last_stage and time.monotonic() - last < PROGRESS_EVERY:
+            return  # a new stage is always shown
+        last_stage = stage
         values = {"stage": stage, "lines_read": done, "error_count": errors}
         if total:
             values["lines_total"] = total
