@@ -38,15 +38,15 @@ def log_ticket_once(values: dict, agent, token: str | None) -> tuple[Ticket, boo
     earlier = submitted_ticket(token)
     if earlier is not None:
         return earlier, False
-    ticket = log_ticket(values, agent)
     if not token or not _TOKEN.match(token):
-        return ticket, True
+        return log_ticket(values, agent), True
     try:
-        with db.session.begin_nested():
+        with db.session.begin_nested():  # the ticket and its token, or neither
+            ticket = log_ticket(values, agent)
             db.session.add(TicketSubmission(token=token, ticket_id=ticket.id))
+            db.session.flush()
     except IntegrityError:
-        # The same form's other post won the race and committed: drop this ticket, give back that one.
-        db.session.rollback()
+        # The same form's other post won the race (the key waited for its commit): give back its ticket.
         earlier = submitted_ticket(token)
         if earlier is None:
             raise
