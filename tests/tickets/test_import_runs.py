@@ -119,3 +119,17 @@ def test_a_run_under_way_counts_as_imported(reference):
     create_import_run(_file(NO_REF), "a.csv", None)
     with pytest.raises(DuplicateImportError, match="est en cours d'import"):
         create_import_run(_file(NO_REF), "b.csv", None)
+
+
+def test_the_progress_bar_follows_the_stages_and_is_indeterminate_while_writing(reference, client_as):
+    admin = client_as("admin")
+    run = create_import_run(_file(NO_REF), "a.csv", admin.agent)
+    run.status, run.lines_total = "running", 10
+    shown = []
+    for stage, read in (("reading", 0), ("checking", 5), ("checking", 10), ("rules", 10), ("writing", 10)):
+        run.stage, run.lines_read = stage, read
+        db.session.commit()
+        shown.append(admin.get(f"/tickets/import/{run.id}/status").get_json()["percent"])
+    assert shown == [0, 35, 60, 95, None]
+    page = admin.get(f"/tickets/import/{run.id}").get_data(as_text=True)
+    assert '<progress max="100" aria-labelledby="import-state">' in page and "Enregistrement" in page

@@ -18,7 +18,8 @@
       .then(function (data) {
         if (!data) { window.setTimeout(poll, 5000); return; }
         if (data.status !== "queued" && data.status !== "running") { window.location.reload(); return; }
-        if (bar) { bar.value = data.percent; bar.textContent = data.percent + " %"; }
+        if (bar && data.percent === null) { bar.removeAttribute("value"); bar.textContent = "enregistrement en cours"; }
+        else if (bar) { bar.value = data.percent; bar.textContent = data.percent + " %"; }
         if (state) { state.innerHTML = ""; state.append("État : ", strong(data.status_label),
                                                         data.stage ? " — " + data.stage : ""); }
         if (counts) { counts.innerHTML = ""; counts.append("Lignes lues : ", strong(String(data.lines_read)),
