@@ -51,7 +51,7 @@ class Site(db.Model):
             if key not in current:
                 self.installations.append(DeviceInstallation(device=device, installed_on=on))
 
-    def installed_on(self, device: "Device", day: date) -> bool:
+    def had_device(self, device: "Device", day: date) -> bool:
         """Whether `device` was installed here on `day` (installed that day or before, not yet removed)."""
         return any(i.covers(day) for i in self.installations if i.device is device or i.device_id == device.id)
 

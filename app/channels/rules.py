@@ -12,7 +12,7 @@ from app.timeutil import paris_day, paris_today
 
 def _not_installed(device: Device, site: Site, day) -> str | None:
     """Why `device` cannot be named for a ticket of `day` at `site` (None when it was installed that day)."""
-    if site.installed_on(device, day):
+    if site.had_device(device, day):
         return None
     periods = site.installation_periods(device)
     if not periods:
