@@ -2,18 +2,55 @@
 
 import logging
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from app.audit.services import record
 from app.extensions import db
 
 logger = logging.getLogger(__name__)
 
+# The database does not answer (down, restarting, connections exhausted): not a bug of the page.
+DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeoutError)
+UNAVAILABLE_TITLE = "Service momentanément indisponible"
+UNAVAILABLE_TEXT = (
+    "La base de données de Relais ne répond pas pour le moment. Réessayez dans un instant.",
+    "Si vous enregistriez un ticket, ouvrez la liste de vos tickets avant de le saisir à nouveau : un même "
+    "formulaire renvoyé n'est jamais enregistré deux fois.",
+)
+INTERNAL_TEXT = ("Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans un instant.",)
+RETRY_AFTER = "30"
+
 
 def _page(status: int, title: str, message: str):
     return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def _forget_transaction() -> None:
+    """End the request's transaction without asking the database anything more (it may be gone)."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        logger.warning("Transaction non annulée : la base ne répond pas")
+
+
+def _standalone(status: int, title: str, paragraphs):
+    """An error page that reads nothing from the database (no signed-in agent, no menu)."""
+    # Rendered without Flask's context processors: Flask-Login's would load the agent from the database.
+    body = current_app.jinja_env.get_template("errors/standalone.html").render(
+        status=status, title=title, paragraphs=paragraphs, request=request)
+    headers = {"Retry-After": RETRY_AFTER} if status == 503 else {}
+    return body, status, headers
+
+
+def database_unavailable(error):
+    """The French page when the database does not answer: 503, without touching the database again."""
+    logger.error("Base de données injoignable (%s) : %s %s", type(error).__name__, request.method, request.path)
+    _forget_transaction()
+    return _standalone(503, UNAVAILABLE_TITLE, UNAVAILABLE_TEXT)
 
 
 def init_app(app) -> None:
@@ -58,8 +95,17 @@ def init_app(app) -> None:
         return _page(429, "Trop de tentatives",
                      "Trop de tentatives en peu de temps. Patientez une minute avant de réessayer.")
 
+    for exception in DATABASE_DOWN:
+        app.register_error_handler(exception, database_unavailable)
+
     @app.errorhandler(500)
     def server_error(error):
-        db.session.rollback()
-        return _page(500, "Erreur interne",
-                     "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans un instant.")
+        original = getattr(error, "original_exception", None)
+        if isinstance(original, DATABASE_DOWN):  # raised inside another error handler (e.g. an audit write)
+            return database_unavailable(original)
+        _forget_transaction()
+        try:
+            return _page(500, "Erreur interne", INTERNAL_TEXT[0])
+        except Exception:  # noqa: BLE001 - the full page needs the agent; never answer a bare English page
+            logger.exception("Page d'erreur complète impossible : page réduite")
+            return _standalone(500, "Erreur interne", INTERNAL_TEXT)

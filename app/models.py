@@ -2,10 +2,11 @@
 
 from app.audit.models import AuditEntry
 from app.auth.models import Agent
-from app.channels.models import Channel, Device, Procedure, Site, site_devices
+from app.channels.models import Channel, Device, DeviceInstallation, Procedure, Site
 from app.contacts.models import Resident, ResidentChange
 from app.privacy.models import Setting
 from app.reports.models import ReportFile, ReportResult, ReportRun
+from app.tickets.import_models import ImportRun, TicketSubmission
 from app.tickets.models import Ticket, TicketEvent, TicketSequence
 from app.training.models import TrainingModule, TrainingRecord, TrainingRequirement, TrainingSitePolicy
 
@@ -14,6 +15,8 @@ __all__ = [
     "AuditEntry",
     "Channel",
     "Device",
+    "DeviceInstallation",
+    "ImportRun",
     "Procedure",
     "ReportFile",
     "ReportResult",
@@ -25,9 +28,9 @@ __all__ = [
     "Ticket",
     "TicketEvent",
     "TicketSequence",
+    "TicketSubmission",
     "TrainingModule",
     "TrainingRecord",
     "TrainingRequirement",
     "TrainingSitePolicy",
-    "site_devices",
 ]

@@ -25,6 +25,11 @@ def to_paris(value: datetime | None) -> datetime | None:
     return as_utc(value).astimezone(PARIS)
 
 
+def paris_today() -> date:
+    """Today's date in Paris."""
+    return datetime.now(PARIS).date()
+
+
 def paris_day(value: datetime) -> date:
     """The Paris-local calendar day of a UTC instant."""
     return to_paris(value).date()

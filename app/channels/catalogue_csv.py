@@ -22,7 +22,7 @@ from app.channels.services import (
     create_procedure,
     update_procedure,
 )
-from app.csvfiles import CsvFileError, csv_rows, decode_csv
+from app.csvfiles import CsvFileError, check_header, parse_yes_no, read_csv
 from app.exports import safe_cell
 from app.extensions import db
 
@@ -36,8 +36,6 @@ AVAILABILITY_WORDS = {
     "pas encore en ligne (demandee)": "not_online",
     "offline_only": "offline_only", "hors ligne": "offline_only", "hors ligne uniquement": "offline_only",
 }
-TRUE_WORDS = {"true", "1", "oui", "vrai", "yes", "o", "x"}
-FALSE_WORDS = {"false", "0", "non", "faux", "no", "n"}
 URL_PATTERN = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+\S*$")
 
 
@@ -75,17 +73,6 @@ def _unescape(value: str) -> str:
 
 def _word(value: str) -> str:
     return unidecode(value).strip().lower()
-
-
-def _parse_bool(value: str, default: bool):
-    if not value:
-        return default
-    word = _word(value)
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise ValueError(f"valeur « {value} » non reconnue (attendu : oui ou non)")
 
 
 def _parse_date(value: str):
@@ -134,55 +121,45 @@ PARSERS = {
     "owner": _parse_choice(OWNER_WORDS, "city ou state"),
     "domain": lambda v: _parse_text(v, 60),
     "availability": _parse_choice(AVAILABILITY_WORDS, "online, not_online ou offline_only"),
-    "involves_payment": lambda v: _parse_bool(v, False),
+    "involves_payment": lambda v: parse_yes_no(v, False),
     "online_url": _parse_url,
     "active_from": _parse_date,
     "active_to": _parse_date,
-    "active": lambda v: _parse_bool(v, True),
+    "active": lambda v: parse_yes_no(v, True),
 }
 
 
-def _header(reader, line_problems: list[str]) -> list[str]:
-    try:
-        header = [_word(name) for name in next(reader)]
-    except StopIteration:
-        raise CatalogueFileError("Le fichier est vide.") from None
-    unknown = [name for name in header if name and name not in COLUMNS]
-    missing = [name for name in COLUMNS if name not in header]
-    doubled = sorted({name for name in header if name and header.count(name) > 1})
+def _header_problems(columns: list[str]) -> list[str]:
+    check = check_header(columns, COLUMNS, COLUMNS)
+    unknown = [name for name in check.unknown if name != "(vide)"]
+    problems = []
     if unknown:
-        line_problems.append(f"ligne 1 : colonne(s) inconnue(s) : {', '.join(unknown)}")
-    if missing:
-        line_problems.append(f"ligne 1 : colonne(s) manquante(s) : {', '.join(missing)} "
-                             f"(en-tête attendu : {','.join(COLUMNS)})")
-    if doubled:
-        line_problems.append(f"ligne 1 : colonne(s) en double : {', '.join(doubled)}")
-    return header
+        problems.append(f"ligne 1 : colonne(s) inconnue(s) : {', '.join(unknown)}")
+    if check.missing:
+        problems.append(f"ligne 1 : colonne(s) manquante(s) : {', '.join(check.missing)} "
+                        f"(en-tête attendu : {','.join(COLUMNS)})")
+    if check.doubled:
+        problems.append(f"ligne 1 : colonne(s) en double : {', '.join(sorted(check.doubled))}")
+    return problems
 
 
 def parse_catalogue(data: bytes) -> tuple[list[tuple[int, dict]], list[str]]:
     """Read a catalogue file: ([(line number, values)], problems). Raises CatalogueFileError if unreadable."""
     try:
-        reader = csv_rows(decode_csv(data))
+        table = read_csv(data)
     except CsvFileError as exc:
-        raise CatalogueFileError(f"ligne {exc.line} : {exc.message}") from exc
-    problems: list[str] = []
-    header = _header(reader, problems)
+        if len(exc.problems) == 1:
+            raise CatalogueFileError(str(exc.problems[0])) from exc
+        return [], [str(problem) for problem in exc.problems]
+    problems = _header_problems(table.columns)
     if problems:
         return [], problems
     rows, first_line_of = [], {}
-    for cells in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
+    for line, cells in table.rows:
         if len(rows) >= MAX_LINES:
             problems.append(f"ligne {line} : le fichier dépasse {MAX_LINES} lignes de démarches")
             break
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            problems.append(f"ligne {line} : {len(cells)} valeurs pour {len(header)} colonnes "
-                            "(vérifiez le séparateur et les guillemets)")
-            continue
-        raw = {name: _unescape(cells[i].strip()) if i < len(cells) else "" for i, name in enumerate(header)}
+        raw = {name: _unescape(cells[name]) for name in table.columns if name}
         values, line_problems = {}, []
         for name in COLUMNS:
             try:

@@ -79,6 +79,10 @@ class SiteForm(ReferenceForm):
     postal_code = StringField("Code postal", validators=[
         Optional(), Regexp(r"^\d{5}$", message="Le code postal compte 5 chiffres.")])
     device_ids = MultiCheckboxField("Dispositifs présents sur le site", coerce=int)
+    devices_changed_on = DateField(
+        "Date d'installation ou de retrait", validators=[Optional()],
+        description="Jour où les dispositifs cochés ont été installés ou les décochés retirés (aujourd'hui si "
+                    "vide) : les tickets sont vérifiés avec l'équipement du site au jour de leur ouverture.")
     submit = SubmitField("Enregistrer")
 
 

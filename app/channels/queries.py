@@ -87,7 +87,7 @@ def list_channels() -> list[Channel]:
 
 def list_sites() -> list[Site]:
     """Every site, active first."""
-    query = db.select(Site).options(selectinload(Site.devices)).order_by(Site.active.desc(), *_site_order())
+    query = db.select(Site).options(selectinload(Site.installations)).order_by(Site.active.desc(), *_site_order())
     return list(db.session.execute(query).scalars())
 
 

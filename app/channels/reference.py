@@ -12,6 +12,7 @@ from app.audit.services import record
 from app.channels.catalogue import PROCEDURES
 from app.channels.models import Channel, Device, Procedure, Site
 from app.extensions import db
+from app.timeutil import paris_today
 
 DEVICES = (
     ("kiosk", "Borne tactile accessible PMR"),
@@ -21,6 +22,7 @@ DEVICES = (
 )
 
 PILOT_TOWN_HALLS = (2, 4, 12, 17)
+PILOT_START = date(2016, 10, 1)  # the shipped devices are installed from the pilot's first day
 
 
 def _ordinal(n: int) -> str:
@@ -94,7 +96,9 @@ def load_reference(overwrite: bool = False) -> dict[str, int]:
         site, changed = _upsert(Site, spec["code"], values, overwrite)
         missing = [devices[c] for c in spec["devices"] if devices[c] not in site.devices]
         if missing and (changed or overwrite):  # shipped devices are added; devices an admin added are kept
-            site.devices.extend(missing)
+            for device in missing:  # a device an admin removed comes back from today, history kept
+                site.set_devices([*site.devices, device],
+                                 on=PILOT_START if not site.installation_periods(device) else paris_today())
             changed = True
         sites[spec["code"]] = site
         counts["sites"] += changed

@@ -3,13 +3,33 @@
 The rules are data on `Channel` (an admin changes them); this module reads them.
 """
 
+from datetime import datetime
+
 from app.channels.models import Channel, Device, Site
 from app.extensions import db
+from app.timeutil import paris_day, paris_today
+
+
+def _not_installed(device: Device, site: Site, day) -> str | None:
+    """Why `device` cannot be named for a ticket of `day` at `site` (None when it was installed that day)."""
+    if site.had_device(device, day):
+        return None
+    periods = site.installation_periods(device)
+    if not periods:
+        return f"Le dispositif « {device.label} » n'est pas installé sur le site « {site.label} »."
+    spans = " ; ".join(f"installé le {p.installed_on:%d/%m/%Y}"
+                       + (f", retiré le {p.removed_on:%d/%m/%Y}" if p.removed_on else "") for p in periods)
+    return (f"Le dispositif « {device.label} » n'était pas installé sur le site « {site.label} » le "
+            f"{day:%d/%m/%Y} ({spans}).")
 
 
 def check_channel_rules(channel: Channel, site: Site | None, device: Device | None,
-                        family_number: str | None) -> list[tuple[str, str]]:
-    """Return the broken rules as (field, French message); an empty list when the ticket complies."""
+                        family_number: str | None, at: datetime | None = None) -> list[tuple[str, str]]:
+    """Return the broken rules as (field, French message); an empty list when the ticket complies.
+
+    The device must have been installed at the site on the Paris day of `at` (the ticket's opening;
+    today when None): equipment comes and goes, history is checked against the equipment of its time.
+    """
     problems: list[tuple[str, str]] = []
     if channel.requires_device and (device is None or device.code == "none"):
         problems.append(("device", f"Le canal « {channel.label} » exige un dispositif (borne, tablette, "
@@ -20,7 +40,8 @@ def check_channel_rules(channel: Channel, site: Site | None, device: Device | No
     if channel.required_site_id is not None and (site is None or site.id != channel.required_site_id):
         required = channel.required_site or db.session.get(Site, channel.required_site_id)
         problems.append(("site", f"Sur le canal « {channel.label} », le site doit être « {required.label} »."))
-    if site is not None and device is not None and device.code != "none" and device not in site.devices:
-        problems.append(("device", f"Le dispositif « {device.label} » n'est pas installé sur le site "
-                                   f"« {site.label} »."))
+    if site is not None and device is not None and device.code != "none":
+        reason = _not_installed(device, site, paris_day(at) if at is not None else paris_today())
+        if reason:
+            problems.append(("device", reason))
     return problems

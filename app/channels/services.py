@@ -14,6 +14,7 @@ from app.audit.services import record
 from app.channels.models import AVAILABILITIES, OWNERS, SITE_KINDS, Channel, Device, Procedure, Site
 from app.channels.queries import channels_requiring_site, get_by_code
 from app.extensions import db
+from app.timeutil import paris_today
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
 CODE_RULE = "lettres minuscules sans accent, chiffres, « - » ou « _ », en commençant par une lettre"
@@ -88,20 +89,36 @@ def _insert(row, source: str | None = None) -> None:
     _audit(row, "create", source=source)
 
 
-def _apply(row, values: dict) -> dict:
-    """Set the values that differ; returns {field: (old, new)} of what changed."""
+def _apply(row, values: dict, devices_on: date | None = None) -> dict:
+    """Set the values that differ; returns {field: (old, new)} of what changed.
+
+    A site's devices change from `devices_on` (today when None): the removed ones keep their history.
+    """
     changes = {}
     for key, new in values.items():
         old = getattr(row, key)
         same = ({d.id for d in old} == {d.id for d in new}) if key == "devices" else old == new
         if not same:
             changes[key] = (list(old) if key == "devices" else old, new)
-            setattr(row, key, list(new) if key == "devices" else new)
+            if key == "devices":
+                _set_devices(row, list(new), devices_on or paris_today())
+            else:
+                setattr(row, key, new)
     return changes
 
 
-def _update(row, values: dict, source: str | None = None) -> dict:
-    changes = _apply(row, values)
+def _set_devices(site: Site, devices: list, on: date) -> None:
+    kept = {id(d) for d in devices}
+    for installation in site.installations:
+        if installation.removed_on is None and id(installation.device) not in kept and installation.installed_on > on:
+            raise ReferenceDataError(
+                f"« {installation.device.label} » a été installé le {installation.installed_on:%d/%m/%Y} : il ne "
+                "peut pas être retiré avant cette date.", field="devices_changed_on")
+    site.set_devices(devices, on=on)
+
+
+def _update(row, values: dict, source: str | None = None, devices_on: date | None = None) -> dict:
+    changes = _apply(row, values, devices_on)
     if changes:
         db.session.flush()
         _audit(row, "update", changes, source)
@@ -168,18 +185,24 @@ def _site_values(label, kind, arrondissement, postal_code, devices) -> dict:
 
 
 def create_site(*, code: str, label: str, kind: str = "town_hall", arrondissement: int | None = None,
-                postal_code: str | None = None, devices=()) -> Site:
-    """Create a site with the devices it has."""
+                postal_code: str | None = None, devices=(), devices_on: date | None = None) -> Site:
+    """Create a site with the devices it has, installed from `devices_on` (today when None)."""
     code = _check_code(Site, code)
-    site = Site(code=code, active=True, **_site_values(label, kind, arrondissement, postal_code, devices))
+    values = _site_values(label, kind, arrondissement, postal_code, devices)
+    devices = values.pop("devices")
+    site = Site(code=code, active=True, **values)
+    site.set_devices(devices, on=devices_on or paris_today())
     _insert(site)
     return site
 
 
 def update_site(site: Site, *, label: str, kind: str, arrondissement: int | None, postal_code: str | None,
-                devices) -> dict:
-    """Change a site's label, kind, arrondissement, postal code and devices; returns what changed."""
-    return _update(site, _site_values(label, kind, arrondissement, postal_code, devices))
+                devices, devices_on: date | None = None) -> dict:
+    """Change a site's label, kind, arrondissement, postal code and devices; returns what changed.
+
+    Devices ticked are installed, devices unticked removed, on `devices_on` (today when None).
+    """
+    return _update(site, _site_values(label, kind, arrondissement, postal_code, devices), devices_on=devices_on)
 
 
 def deactivate_site(site: Site) -> bool:

@@ -147,14 +147,16 @@ def edit_site(site_id=None):
         form.device_ids.data = sorted(linked)
 
     def save():
-        values = form.values(exclude=("device_ids",))
+        values = form.values(exclude=("device_ids", "devices_changed_on"))
         values["devices"] = [d for d in offered if d.id in set(form.device_ids.data or ())]
+        values["devices_on"] = form.devices_changed_on.data
         if site is None:
             return svc.create_site(**values)
         svc.update_site(site, **values)
         return site
 
-    return _edit_page(form, save, site, "sites", "Modifier le site" if site else "Nouveau site")
+    return _edit_page(form, save, site, "sites", "Modifier le site" if site else "Nouveau site",
+                      installations=site.installations if site else [])
 
 
 @bp.route("/devices/")

@@ -101,7 +101,7 @@ def ticket_or_404(ticket_id: int, check=_can_view) -> Ticket:
     return ticket
 
 
-KEPT_FIELDS = ("csrf_token", "version", "resident_id", "anonymous")
+KEPT_FIELDS = ("csrf_token", "version", "resident_id", "anonymous", "submission_token")
 
 
 def keep_only(form, fields) -> None:

@@ -104,7 +104,7 @@ def ticket_problems(values: dict) -> list[tuple[str, str]]:
         problems.append(("site_id", "Choisissez le site."))
     else:
         for field, message in check_channel_rules(channel, values.get("site"), values.get("device"),
-                                                  values.get("family_number")):
+                                                  values.get("family_number"), values.get("opened_at")):
             problems.append((_RULE_FIELDS.get(field, field), message))
     problems.extend(training_problems(values))
     return problems

@@ -40,6 +40,7 @@ class TicketForm(FlaskForm):
     """One form for every role; the view fixes channel and site per role and fills the pickers."""
 
     resident_id = HiddenField()
+    submission_token = HiddenField()  # one-time: the same form posted twice logs one ticket
     anonymous = BooleanField("Appelant anonyme (usager non identifié)")
     procedure_id = SelectField("Démarche", coerce=optional_int, validate_choice=False)
     device_id = SelectField("Dispositif", coerce=optional_int, validate_choice=False)
@@ -120,3 +121,4 @@ class ImportForm(FlaskForm):
                      validators=[FileRequired("Choisissez un fichier."),
                                  FileAllowed(["csv", "txt"], "Le fichier doit être un CSV.")])
     dry_run = BooleanField("Vérifier seulement (n'importe rien)")
+    confirm_duplicate = BooleanField("Importer quand même (ce fichier a déjà été importé)")

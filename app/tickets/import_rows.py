@@ -7,6 +7,7 @@ from app.auth.models import Agent
 from app.channels.models import Channel, Device, Procedure, Site
 from app.contacts.models import Resident
 from app.contacts.normalise import ContactValueError, normalise_email, normalise_phone
+from app.csvfiles import parse_yes_no
 from app.extensions import db
 from app.timeutil import parse_paris
 
@@ -15,8 +16,6 @@ OPTIONAL = ("resident_name", "external_ref", "closed_at", "device", "resident_em
             "resident_account_ref", "family_number", "agent", "status", "outcome", "mode", "digital_choice",
             "payment_assisted", "protocol_confirmed", "requested_service", "notes", "anonymous")
 COLUMNS = REQUIRED + OPTIONAL
-YES = {"yes", "oui", "y", "o", "1", "true", "vrai", "x"}
-NO = {"no", "non", "n", "0", "false", "faux", ""}
 CHUNK = 500
 
 
@@ -61,12 +60,11 @@ def split_name(full: str) -> tuple[str, str]:
 
 
 def _flag(row: ParsedRow, column: str) -> bool:
-    raw = row.record.get(column, "").lower()
-    if raw in YES:
-        return True
-    if raw not in NO:
-        row.problems.append((column, f"« {raw[:20]} » : répondez yes ou no."))
-    return False
+    try:
+        return parse_yes_no(row.record.get(column, ""))
+    except ValueError as exc:
+        row.problems.append((column, f"{exc}."))
+        return False
 
 
 def _code(row: ParsedRow, column: str, lookups: dict, required: bool):

@@ -1,34 +1,59 @@
-"""The import page for admins: same checks and result as the command line."""
+"""The import pages for admins: upload a file (kept as a run, checked and written by a job), follow the run."""
 
-from flask import render_template
+import logging
+
+from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.audit.services import record
 from app.auth.guards import role_required
 from app.extensions import db
 from app.tickets.blueprint import bp
 from app.tickets.forms import ImportForm
-from app.tickets.importing import import_tickets
+from app.tickets.import_models import ImportRun
+from app.tickets.import_runs import DuplicateImportError, create_import_run, enqueue_import, list_import_runs
+from app.tickets.importing import RUN_STATUS_LABELS, STAGES
 
-SHOWN_ERRORS = 500
+logger = logging.getLogger(__name__)
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @role_required("admin")
 def import_upload():
-    """Upload a CSV of historical tickets; every problem is listed and nothing is imported until none is left."""
+    """Upload a CSV of historical tickets; the same file twice is refused unless the admin confirms."""
     form = ImportForm()
-    result = None
+    duplicate = None
     if form.validate_on_submit():
         upload = form.file.data
-        result = import_tickets(upload.read(), agent=current_user, dry_run=form.dry_run.data,
-                                source=upload.filename)
-        if result.ok and not result.dry_run:
-            record("ticket.import", object_type="ticket",
-                   detail={"file": upload.filename, "created": result.tickets_created,
-                           "skipped": result.tickets_skipped, "residents_created": result.residents_created})
-            db.session.commit()
-        else:
+        try:
+            run = create_import_run(upload.read(), upload.filename, current_user, dry_run=form.dry_run.data,
+                                    confirmed=form.confirm_duplicate.data)
+        except DuplicateImportError as exc:
             db.session.rollback()
-    status = 400 if form.errors or (result is not None and not result.ok) else 200
-    return render_template("tickets/import.html", form=form, result=result, shown=SHOWN_ERRORS), status
+            duplicate = exc
+        else:
+            db.session.commit()  # the run exists before a worker looks for it
+            try:
+                enqueue_import(run)
+            except Exception:  # noqa: BLE001 - an in-process run records its failure on the run
+                logger.exception("Échec de l'import en processus n° %s", run.id)
+            return redirect(url_for("tickets.import_run", import_id=run.id), 303)
+    status = 409 if duplicate else 400 if form.errors else 200
+    return render_template("tickets/import.html", form=form, duplicate=duplicate, runs=list_import_runs(),
+                           statuses=RUN_STATUS_LABELS), status
+
+
+@bp.route("/import/<int:import_id>")
+@role_required("admin")
+def import_run(import_id: int):
+    """An import run: its progress while the job works (lines read, errors so far), then its result."""
+    run = db.get_or_404(ImportRun, import_id)
+    return render_template("tickets/import_run.html", run=run, stages=STAGES, statuses=RUN_STATUS_LABELS)
+
+
+@bp.route("/import/<int:import_id>/status")
+@role_required("admin")
+def import_run_status(import_id: int):
+    """The run's progress as JSON, for the page's progress bar."""
+    run = db.get_or_404(ImportRun, import_id)
+    return jsonify(status=run.status, status_label=RUN_STATUS_LABELS[run.status], stage=STAGES.get(run.stage or "", ""), lines_read=run.lines_read,
+                   lines_total=run.lines_total, errors=run.error_count, percent=run.percent)

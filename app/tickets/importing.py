@@ -5,12 +5,11 @@ and references looked up in batches), then, if no line is wrong, write everythin
 The caller commits (one transaction) or, for a dry run, rolls back.
 """
 
-import csv
 import re
 from dataclasses import dataclass, field
 
 from app.cardnumbers import contains_card_number
-from app.csvfiles import CsvFileError, csv_rows, decode_csv
+from app.csvfiles import CsvFileError, check_header, read_csv
 from app.extensions import db
 from app.tickets.bulk import insert_residents, insert_tickets
 from app.tickets.checks import ticket_problems
@@ -23,6 +22,11 @@ ATTRIBUTE_COLUMNS = {"device_id": "device", "site_id": "site", "channel_id": "ch
                      "resident_id": "resident_name", "requested_service_text": "requested_service",
                      "requested_procedure_id": "requested_service"}
 CHUNK = 500
+PROGRESS_LINES = 5000
+STAGES = {"reading": "Lecture du fichier", "checking": "Vérification des lignes",
+          "residents": "Recherche des usagers", "rules": "Règles des tickets", "writing": "Enregistrement"}
+RUN_STATUS_LABELS = {"queued": "En attente du worker", "running": "En cours", "finished": "Terminé",
+                     "refused": "Refusé : rien n'a été importé", "failed": "En échec : rien n'a été importé"}
 _MANY_DIGITS = re.compile(r"(?:\d[ \-]?){13}")  # cheap pre-filter: no card number without 13 digits
 
 
@@ -53,59 +57,28 @@ def _error(line: int, column: str, message: str) -> str:
     return f"ligne {line}, colonne {column} : {message}"
 
 
-def _decode(data: bytes | str, result: ImportResult) -> str | None:
+def _read_rows(data: bytes | str, result: ImportResult) -> list[ParsedRow] | None:
+    """The file's lines, or None (with the errors) when the file or its header cannot be read whole."""
     try:
-        return decode_csv(data)
+        table = read_csv(data)
     except CsvFileError as exc:
-        result.errors.append(_error(exc.line, "—", exc.message))
+        result.errors.extend(_error(p.line, p.column or "—", p.message) for p in exc.problems)
         return None
-
-
-def _header(reader, result: ImportResult) -> list[str] | None:
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        result.errors.append(_error(1, "—", "le fichier est vide."))
+    header = check_header(table.columns, COLUMNS, REQUIRED)
+    result.errors.extend(_error(1, name, "colonne inconnue (voir docs/import-format.md).") for name in header.unknown)
+    result.errors.extend(_error(1, name, "colonne en double.") for name in header.doubled)
+    result.errors.extend(_error(1, name, "colonne obligatoire absente.") for name in header.missing)
+    if result.errors:
         return None
-    for name in header:
-        if name not in COLUMNS:
-            result.errors.append(_error(1, name or "(vide)", "colonne inconnue (voir docs/import-format.md)."))
-    seen = set()
-    for name in header:
-        if name in seen:
-            result.errors.append(_error(1, name, "colonne en double."))
-        seen.add(name)
-    for name in REQUIRED:
-        if name not in header:
-            result.errors.append(_error(1, name, "colonne obligatoire absente."))
-    return None if result.errors else header
-
-
-def _read_rows(text: str, result: ImportResult) -> list[ParsedRow] | None:
-    reader = csv_rows(text)
-    header = _header(reader, result)
-    if header is None:
-        return None
-    rows, last_line = [], 1
-    try:
-        for cells in reader:
-            line, last_line = last_line + 1, reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) > len(header):
-                result.errors.append(_error(line, str(len(header) + 1), f"{len(cells)} valeurs pour "
-                                                                       f"{len(header)} colonnes."))
-                continue
-            record = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
-            carded = [name for name, value in record.items()
-                      if _MANY_DIGITS.search(value) and contains_card_number(value)]
-            for name in carded:  # never echoed, never stored
-                result.errors.append(_error(line, name, "ce champ semble contenir un numéro de carte bancaire : "
-                                                        "il ne doit jamais être saisi. Retirez-le du fichier."))
-                record[name] = ""
-            rows.append(ParsedRow(line, record, card_found=bool(carded)))
-    except csv.Error as exc:
-        result.errors.append(_error(last_line + 1, "—", f"CSV illisible ({exc})."))
+    rows = []
+    for line, record in table.rows:
+        carded = [name for name, value in record.items()
+                  if _MANY_DIGITS.search(value) and contains_card_number(value)]
+        for name in carded:  # never echoed, never stored
+            result.errors.append(_error(line, name, "ce champ semble contenir un numéro de carte bancaire : "
+                                                    "il ne doit jamais être saisi. Retirez-le du fichier."))
+            record[name] = ""
+        rows.append(ParsedRow(line, record, card_found=bool(carded)))
     return rows
 
 
@@ -137,21 +110,33 @@ def _check_rules(row: ParsedRow, training_rules) -> None:
     row.values["untrained_agent"] = checked.get("untrained_agent", False)
 
 
-def import_tickets(data: bytes | str, agent=None, dry_run: bool = False, source: str | None = None
-                   ) -> ImportResult:
+def _no_progress(stage: str, done: int, total: int, errors: int) -> None:
+    return None
+
+
+def import_tickets(data: bytes | str, agent=None, dry_run: bool = False, source: str | None = None,
+                   progress=None) -> ImportResult:
     """Check every line of a CSV of tickets; when all are valid (and not a dry run), write them all.
 
     Nothing is written when any line is wrong. Lines whose `external_ref` was already imported are skipped.
+    `progress(stage, lines done, lines in all, lines wrong so far)` is called every PROGRESS_LINES lines
+    of each stage (STAGES), before anything is written: a job may commit its progress there.
     """
+    progress = progress or _no_progress
     result = ImportResult(dry_run=dry_run)
-    text = _decode(data, result)
-    rows = _read_rows(text, result) if text is not None else None
+    progress("reading", 0, 0, 0)
+    rows = _read_rows(data, result)
     if rows is None:
         return result
-    result.lines = len(rows)
+    result.lines = total = len(rows)
+    wrong = 0
     lookups = load_lookups()
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
         parse_row(row, lookups)
+        wrong += bool(row.problems) or row.card_found
+        if done % PROGRESS_LINES == 0:
+            progress("checking", done, total, wrong)
+    progress("residents", total, total, wrong)
     refs_seen: dict[str, int] = {}
     for row in rows:
         ref = row.values.get("external_ref")
@@ -164,8 +149,14 @@ def import_tickets(data: bytes | str, agent=None, dry_run: bool = False, source:
     result.tickets_skipped = len(rows) - len(todo)
     new_people = resolve_residents(todo, lookups)
     training_rules = load_rules()  # every agent's training, read once: checked at each ticket's date
-    for row in todo:
+    wrong = sum(1 for row in rows if row.problems or row.card_found)
+    for done, row in enumerate(todo, start=1):
+        clean = not row.problems
         _check_rules(row, training_rules)
+        wrong += clean and bool(row.problems)
+        if done % PROGRESS_LINES == 0:
+            progress("rules", done, len(todo), wrong)
+    progress("writing", total, total, wrong)
     for row in rows:
         for attribute, message in row.problems:
             result.errors.append(_error(row.line, ATTRIBUTE_COLUMNS.get(attribute, attribute), message))

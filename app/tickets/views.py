@@ -34,7 +34,8 @@ from app.tickets.blueprint import (
 from app.tickets.checks import TicketError
 from app.tickets.forms import FindResidentForm, StatusForm, TicketForm
 from app.tickets.queries import journey, ticket_events
-from app.tickets.services import display_value, log_ticket
+from app.tickets.services import display_value
+from app.tickets.submissions import log_ticket_once, new_submission_token
 from app.tickets.workflow import ACTION_LABELS, allowed_transitions
 
 __all__ = ["bp"]
@@ -94,7 +95,7 @@ def new():
     defaults = dict(ROLE_DEFAULTS[current_user.role])
     if resident is not None and resident.family_number:
         defaults["family_number"] = resident.family_number
-    form = TicketForm(data=defaults)
+    form = TicketForm(data=defaults | {"submission_token": new_submission_token()})
     fill_pickers(form, profile.devices)
     fields = list(profile.fields) + (["payment_assisted", "protocol_confirmed"] if profile.payment else [])
     keep_only(form, fields)
@@ -107,11 +108,15 @@ def new():
         values.update(channel_id=profile.channel.id, site_id=profile.site.id, anonymous=resident is None,
                       resident_id=resident.id if resident else None)
         try:
-            ticket = log_ticket(values, current_user)
+            ticket, created = log_ticket_once(values, current_user, form.submission_token.data)
         except TicketError as exc:
             db.session.rollback()
             attach_errors(form, exc.problems, problems)
         else:
+            if not created:  # the same form posted again (a retry): nothing new is saved
+                flash(f"Ce formulaire avait déjà été enregistré : ticket {ticket.reference}. Il n'a pas été "
+                      "créé une seconde fois.", "info")
+                return redirect(url_for("tickets.show", ticket_id=ticket.id))
             record("ticket.create", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
                    detail={"reference": ticket.reference})
             db.session.commit()

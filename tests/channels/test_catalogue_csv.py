@@ -179,3 +179,18 @@ def test_download_link_gives_the_catalogue(reference, client_as):
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.get_data(as_text=True).startswith("\ufeffcode;label;owner")
+
+
+def test_y_and_n_are_read_as_in_the_ticket_import(reference):
+    report = import_catalogue(_csv(GOOD.replace(",non,", ",y,").replace(",oui", ",n")))
+    assert report.ok, report.problems
+    db.session.commit()
+    created = get_by_code(Procedure, "pass-senior")
+    assert (created.involves_payment, created.active) == (True, False)
+
+
+def test_an_unclosed_quote_refuses_the_catalogue_with_its_line(reference):
+    report = import_catalogue(_csv(GOOD, 'vote,"Inscription sur les listes,city,citoyenneté,online,non,,,,oui',
+                                   GOOD.replace("pass-senior", "pass-2")))
+    assert report.problems == ["ligne 3 : guillemet ouvert jamais fermé : tout le reste du fichier tomberait dans "
+                               "ce champ. Fermez le guillemet (ou doublez-le s'il fait partie du texte)."]

@@ -51,8 +51,8 @@ def test_load_keeps_an_admins_later_edits(runner):
     kiosk = db.session.execute(db.select(Device).where(Device.code == "kiosk")).scalar_one()
     mairie2 = db.session.execute(db.select(Site).where(Site.code == "mairie-02")).scalar_one()
     email.label, email.requires_device = "Courriel (boîte générique)", True
-    mairie5.devices.append(kiosk)
-    mairie2.devices.remove(kiosk)
+    mairie5.devices = [*mairie5.devices, kiosk]  # installed from today; removed from the 2nd today
+    mairie2.devices = [d for d in mairie2.devices if d is not kiosk]
     db.session.commit()
     result = runner.invoke(args=["reference", "load"])
     assert "(0 modification(s)" in result.output

@@ -5,6 +5,7 @@ import pytest
 from app.channels.models import Channel, Device, Procedure, Site
 from app.extensions import db
 from app.reports.models import ReportFile, ReportResult, ReportRun
+from app.tickets.import_models import ImportRun
 from app.training.queries import get_module_by_code, list_requirements
 from app.training.reference import load_training_reference
 from tests.security.factories import by_code, make_resident, make_ticket
@@ -36,5 +37,10 @@ def matrix_samples(reference, make_agent):
     load_training_reference()  # after the sample ticket: its agent has no training
     samples |= {"training_module": get_module_by_code("facilitation").id,
                 "training_requirement": list_requirements()[0].id}
+    upload = ImportRun(file_name="historique.csv", content_hash="0" * 64, status="finished", lines_total=1,
+                       lines_read=1, error_count=0, result={"summary": "Tickets créés : 0."})
+    db.session.add(upload)
+    db.session.flush()
+    samples["import_run"] = upload.id
     db.session.commit()
     return samples

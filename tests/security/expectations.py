@@ -60,6 +60,7 @@ SAMPLES = {
     "kind": "kind_channels",
     "action": "action_deactivate",
     "run_id": "report_run",
+    "import_id": "import_run",
     "result_id": "report_result",
     "fmt": "format_csv",
     "module_id": "training_module",
@@ -122,6 +123,8 @@ EXPECTED: dict[str, Route] = {
     "tickets.export": Route(get=allow(*LIST_ROLES)),
     "tickets.resident_list": Route(get=allow(*LIST_ROLES)),
     "tickets.import_upload": Route(get=ADMIN_ONLY),
+    "tickets.import_run": Route(get=ADMIN_ONLY),
+    "tickets.import_run_status": Route(get=ADMIN_ONLY),
     # Dashboards and report runs: managers and admins.
     "reports.dashboard": Route(get=allow(*REPORT_READERS)),
     "reports.run": Route(get=allow(*REPORT_READERS)),

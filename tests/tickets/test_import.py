@@ -147,9 +147,45 @@ def test_cli_import_with_dry_run_then_for_real(runner, lines, tmp_path):
 def test_admin_uploads_a_file_and_sees_each_problem(client_as, lines):
     admin = client_as("admin")
     bad = admin.post("/tickets/import", data={"file": (io.BytesIO(_file([_line(1, outcome="vite")])), "h.csv")},
-                     content_type="multipart/form-data")
-    assert bad.status_code == 400 and "ligne 2, colonne outcome" in bad.get_data(as_text=True)
+                     content_type="multipart/form-data", follow_redirects=True)
+    assert bad.status_code == 200 and "ligne 2, colonne outcome" in bad.get_data(as_text=True)
+    assert "Refusé" in bad.get_data(as_text=True)
     ok = admin.post("/tickets/import", data={"file": (io.BytesIO(_file(lines[:20])), "h.csv")},
-                    content_type="multipart/form-data")
+                    content_type="multipart/form-data", follow_redirects=True)
     assert ok.status_code == 200 and "Tickets créés : 20" in ok.get_data(as_text=True)
     assert client_as("counter_agent").get("/tickets/import").status_code == 403
+
+
+def test_a_file_with_an_unclosed_quote_in_line_2s_notes_is_refused_with_its_line(reference):
+    # The file of the report: 7 lines; line 2's notes open a quote that nothing closes.
+    data = _file([_line(1, notes='"Il manque le justificatif de domicile'),
+                  *[_line(i) for i in range(2, 7)]])
+    assert data.count(b"\n") == 7
+    result = import_tickets(data)
+    assert result.errors == ["ligne 2, colonne — : guillemet ouvert jamais fermé : tout le reste du fichier "
+                             "tomberait dans ce champ. Fermez le guillemet (ou doublez-le s'il fait partie du "
+                             "texte)."]
+    assert result.tickets_created == 0 and _count(Ticket) == 0
+
+
+def test_a_line_cut_in_two_is_refused_and_nothing_is_imported(reference):
+    line = _line(2)
+    cut = line.index(";critair") if ";critair" in line else line.index(";compte-parisien")
+    result = import_tickets(_file([_line(1), line[:cut], line[cut + 1:], _line(3)]))
+    assert [e.split(" : ")[0] for e in result.errors] == ["ligne 3, colonne —", "ligne 4, colonne —"]
+    assert "ligne coupée par un retour à la ligne hors guillemets" in result.errors[0]
+    assert _count(Ticket) == 0
+
+
+def test_notes_written_on_several_lines_inside_quotes_are_kept_whole(reference):
+    result = import_tickets(_file([_line(1, notes='"Rappeler lundi\nDossier complet"'), _line(2)]))
+    assert result.ok, result.errors
+    notes = db.session.execute(db.select(Ticket.notes).where(Ticket.external_ref == "PILOTE-00001")).scalar_one()
+    assert notes == "Rappeler lundi\nDossier complet"
+
+
+@pytest.mark.parametrize("word", ["y", "oui", "O", "x", "1"])
+def test_yes_is_read_the_same_way_as_in_the_catalogue(reference, word):
+    result = import_tickets(_file([_line(5, payment_assisted=word, protocol_confirmed="yes")]))
+    assert result.ok, result.errors
+    assert db.session.execute(db.select(Ticket.payment_assisted)).scalar_one() is True
