@@ -52,7 +52,10 @@ def my_record():
 @role_required(*MANAGERS)
 def agents():
     """Agents who log tickets with each module's status; the trainings expiring within 30 days or expired."""
+    sites = list_active_sites()
     site_id = request.args.get("site", type=int)
+    if site_id not in {site.id for site in sites}:
+        site_id = None  # an unknown site (a stale or typed URL) shows every site
     people = agents_in_scope(site_id)
     day = today()
     site_ids = [site_id] if site_id else None
@@ -62,7 +65,7 @@ def agents():
     db.session.commit()
     return render_template("training/agents.html", people=people, modules=list_modules(active_only=True),
                            statuses=statuses_by_agent([a.id for a in people], day), reminders=reminders,
-                           sites=list_active_sites(), site_id=site_id)
+                           sites=sites, site_id=site_id)
 
 
 @bp.route("/agents/<int:agent_id>", methods=["GET", "POST"])
