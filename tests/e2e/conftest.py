@@ -163,7 +163,7 @@ def _wait_for_health(proc: subprocess.Popen, log: Path, timeout: float = 30.0) -
         if proc.poll() is not None:
             raise RuntimeError(f"the server exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(BASE_URL + "/health", timeout=2) as response:
+            with urllib.request.urlopen(BASE_URL + "/health/live", timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, OSError):

@@ -27,9 +27,9 @@ from sqlalchemy import (
 )
 
 from app.extensions import db
+from app.reports.facts.dirty import RETURN_WINDOW_DAYS, take_dirty_days
 from app.reports.facts.models import (
     HANDLING_BUCKETS,
-    FactTicketDay,
     fact_activity,
     fact_handling,
     fact_outcomes,
@@ -45,11 +45,9 @@ from app.types import UTCDateTime
 logger = logging.getLogger(__name__)
 
 PARIS_TZ = "Europe/Paris"
-RETURN_WINDOW_DAYS = 7
 PG_SPAN_DAYS = 62  # days per statement on PostgreSQL: bounded work per statement
 
 T = Ticket.__table__
-ticket_days = FactTicketDay.__table__
 
 
 def _is_postgres() -> bool:
@@ -145,16 +143,12 @@ def _inserts(s: _Span):
     yield fact_returns, ("day", "site_id", "channel_id", "contacts", "returned"), (
         select(s.day, *dims, func.count(), _count_if(came_back))
         .where(s.where, T.c.resident_id.is_not(None)).group_by(*s.group(*dims)))
-    yield ticket_days, ("ticket_id", "day", "seen_updated_at"), select(T.c.id, s.day, T.c.updated_at).where(s.where)
 
 
 def _rebuild_span(s: _Span) -> None:
     session = db.session
-    for table in (fact_activity, fact_procedures, fact_outcomes, fact_handling, fact_unmet, fact_returns,
-                  ticket_days):
+    for table in (fact_activity, fact_procedures, fact_outcomes, fact_handling, fact_unmet, fact_returns):
         session.execute(delete(table).where(table.c.day.between(s.first, s.last)))
-    # A ticket moved into this span from another day: forget where it was counted before.
-    session.execute(delete(ticket_days).where(ticket_days.c.ticket_id.in_(select(T.c.id).where(s.where))))
     for table, columns, query in _inserts(s):
         session.execute(table.insert().from_select(list(columns), query))
 
@@ -164,13 +158,18 @@ def rebuild_facts(start_day: date, end_day: date) -> dict:
 
     The weekly rollups of every week touching the period are recomputed from the daily facts after.
 
-    Runs in the caller's transaction (flushes, never commits): the caller commits, so readers see
+    Consumes the recorded changes (`fact_dirty_days`) of the days whose whole return window lies
+    in the period. Runs in the caller's transaction (flushes, never commits): the caller commits, so readers see
     either the old facts of the period or the new ones. Returns {"days": n, "seconds": elapsed}.
     """
     if start_day > end_day:
         raise ValueError("start_day is after end_day")
     started = datetime.now()
     db.session.flush()
+    # Changes recorded for the days rebuilt here, and whose return window too lies in the period,
+    # are taken into account: consumed first, so every change committed after is left for a refresh.
+    if end_day - start_day >= timedelta(days=RETURN_WINDOW_DAYS):
+        take_dirty_days(start_day + timedelta(days=RETURN_WINDOW_DAYS), end_day)
     postgres = _is_postgres()
     for first, last in _spans(start_day, end_day, PG_SPAN_DAYS if postgres else 1):
         _rebuild_span(_Span(first, last, postgres))
