@@ -66,13 +66,15 @@ def _raise_stop(signum, frame):
 def _work_until_stopped(app, queues, burst: bool, watchdog: CronWatchdog | None) -> None:
     backoff = 1
     while True:
-        worker = build_worker(app, queues)
-        started = time.monotonic()
+        worker, started = None, time.monotonic()
         try:
+            worker = build_worker(app, queues)  # RQ names its connection in Redis: it may fail too
             worker.work(burst=burst, with_scheduler=True)
         except (RedisError, OSError) as exc:
-            logger.warning("Worker %s arrêté par une panne de Redis : %s", worker.name, exc)
-        if burst or worker.stop_asked or (watchdog is not None and watchdog.gave_up):
+            logger.warning("Worker arrêté par une panne de Redis : %s", exc)
+        except _Stop:  # a signal between two workers, before RQ installed its own handlers
+            return
+        if burst or (worker is not None and worker.stop_asked) or (watchdog is not None and watchdog.gave_up):
             return
         if time.monotonic() - started > 60:
             backoff = 1

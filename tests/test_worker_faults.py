@@ -105,11 +105,17 @@ def worker_app(database_url, own_redis):
         db.engine.dispose()
 
 
-def start_worker(database_url: str, redis_url: str) -> subprocess.Popen:
+def start_worker(database_url: str, redis_url: str, log: Path) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": "test"}
     flask = str(Path(sys.executable).with_name("flask"))
-    return subprocess.Popen([flask, "--app", "app", "worker"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with log.open("w") as output:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen([flask, "--app", "app", "worker"], cwd=ROOT, env=env, stdout=output,
+                                stderr=subprocess.STDOUT)
+
+
+def tail(log: Path) -> str:
+    """The end of the worker's log, for the failure message."""
+    return log.read_text()[-4000:]
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -122,10 +128,12 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def test_periodic_jobs_run_again_within_a_minute_after_redis_comes_back(worker_app, database_url, own_redis):
+def test_periodic_jobs_run_again_within_a_minute_after_redis_comes_back(worker_app, database_url, own_redis,
+                                                                        tmp_path):
     client = worker_app.test_client()
     before = refreshed_at()
-    worker = start_worker(database_url, own_redis.url)
+    log = tmp_path / "worker.log"
+    worker = start_worker(database_url, own_redis.url, log)
     try:
         assert wait_for(lambda: refreshed_at() not in (None, before), 60), "the facts were never refreshed"
         assert wait_for(lambda: client.get("/health").status_code == 200, 30), client.get("/health").get_json()
@@ -142,21 +150,21 @@ def test_periodic_jobs_run_again_within_a_minute_after_redis_comes_back(worker_a
             time.sleep(1)
         assert stale is not None, "/health never said the facts were stale during the outage"
         assert "Redis ne répond pas : les tâches périodiques ne tournent pas." in stale
-        assert worker.poll() is None, "the worker ended during the outage"
+        assert worker.poll() is None, "the worker ended during the outage:\n" + tail(log)
 
         own_redis.start()
         back = time.monotonic()
-        assert wait_for(lambda: refreshed_at() > last_before_outage, 60), "no facts refresh after Redis came back"
+        assert wait_for(lambda: refreshed_at() > last_before_outage, 60), "no refresh after Redis came back\n" + tail(log)
         assert time.monotonic() - back < 60
         assert wait_for(lambda: client.get("/health").status_code == 200, 30), client.get("/health").get_json()
-        assert worker.poll() is None and children(worker.pid), "the worker or its scheduler is gone"
+        assert worker.poll() is None and children(worker.pid), "the worker or its scheduler is gone\n" + tail(log)
     finally:
         stop(worker)
     assert worker.returncode == 0
 
 
-def test_a_killed_scheduler_is_restarted_by_its_worker(worker_app, database_url, own_redis):
-    worker = start_worker(database_url, own_redis.url)
+def test_a_killed_scheduler_is_restarted_by_its_worker(worker_app, database_url, own_redis, tmp_path):
+    worker = start_worker(database_url, own_redis.url, tmp_path / "worker.log")
     connection = Redis.from_url(own_redis.url)
     try:
         assert wait_for(lambda: len(children(worker.pid)) >= 1 and connection.get("relais:cron:leader"), 30)
