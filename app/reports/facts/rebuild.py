@@ -1,9 +1,10 @@
 """Rebuild the daily facts of a period, in SQL: delete the period, then INSERT ... SELECT ... GROUP BY.
 
-The Paris day of a ticket is computed by the database on PostgreSQL
-(`(opened_at AT TIME ZONE 'Europe/Paris')::date`, one statement per span of days); on SQLite,
-which knows no time zones, each day is processed alone between its UTC bounds computed in Python
-(correct across daylight-saving changes, where a day lasts 23 or 25 hours).
+On PostgreSQL the database computes each ticket's Paris day (`timezone('Europe/Paris', opened_at)`)
+and ONE statement per span of 62 days fills every fact table from one scan (`_one_pass`); on
+SQLite, which knows no time zones, each day is processed alone between its UTC bounds computed in
+Python (correct across daylight-saving changes, where a day lasts 23 or 25 hours), one
+INSERT ... SELECT per table (`_Span`, `_inserts`).
 """
 
 import logging
@@ -163,8 +164,9 @@ def _one_pass(first: date, last: date):
 
     A materialised CTE reads the tickets of the period and of the 7 days after it once, computing
     each ticket's Paris day, handling time and its bucket (`width_bucket` over the bounds, the
-    same index as `handling_bucket`), and whether its resident came back within 7 days with a window function (a count over the next 1 to 7 days of the same resident); each
-    fact table is an INSERT ... SELECT ... GROUP BY of that CTE, all in the same statement.
+    same index as `handling_bucket`), and whether its resident came back within 7 days with a
+    window function (a count over the next 1 to 7 days of the same resident); each fact table is
+    an INSERT ... SELECT ... GROUP BY of that CTE, all in the same statement.
     """
     lo, _ = paris_day_bounds(first)
     _, hi = paris_day_bounds(last)
