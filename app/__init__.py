@@ -11,7 +11,7 @@ from app.extensions import csrf, db, login_manager, migrate
 
 logger = logging.getLogger(__name__)
 
-PUBLIC_ENDPOINTS = {"auth.login", "static", "main.health"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "main.health", "main.health_live"}
 
 
 def _sqlite_pragmas(engine) -> None:
@@ -54,7 +54,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _require_sign_in():
-    """Every page but sign-in, static files and /health needs a signed-in agent."""
+    """Every page but sign-in, static files and the health checks needs a signed-in agent."""
     if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
         return None
     if request.endpoint is None:  # unknown URL: let the 404 handler answer, after sign-in

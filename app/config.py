@@ -50,6 +50,7 @@ class Config:
     JOB_TIMEOUT = 600
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     TICKETS_PER_PAGE = 50
+    HEALTH_MAX_AGE = 300  # seconds: older facts or scheduler heartbeat make /health answer 503
 
 
 def _normalise_db_url(url: str) -> str:
@@ -96,6 +97,10 @@ def load_config(app, test_config: dict | None = None) -> None:
             if not value.isdigit() or int(value) == 0:
                 raise RuntimeError(f"{name} doit être un nombre entier positif, pas {value!r}.")
             app.config[key] = timedelta(**{unit: int(value)})
+    max_age = os.environ.get("RELAIS_HEALTH_MAX_AGE", str(Config.HEALTH_MAX_AGE))
+    if not max_age.isdigit():
+        raise RuntimeError(f"RELAIS_HEALTH_MAX_AGE doit être un nombre de secondes, pas {max_age!r}.")
+    app.config["HEALTH_MAX_AGE"] = int(max_age)
     if env_name == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
     if test_config:

@@ -1,31 +1,41 @@
 """Run an RQ worker for Relais: app context for every job, no DB connection across fork().
 
-The worker also runs the periodic jobs of `app.schedules.PERIODIC_JOBS` with RQ's
-`CronScheduler`, in a child process *spawned* (not forked) before the worker opens any
-database connection: the child only enqueues, it never touches the database. Several workers
-may run: only the one holding a Redis lock enqueues, the others keep time without enqueueing.
+The worker runs the periodic jobs of `app.schedules.PERIODIC_JOBS` with a scheduler process
+(`app.cron`) that a watchdog thread keeps alive. A Redis outage does not end the worker: RQ's
+dequeue retries with a backoff (at most `RelaisWorker.max_connection_wait_time` apart), and when
+RQ's loop gives up anyway (a timeout, an error in its maintenance) a new worker takes over after
+a backoff. The worker ends only when asked (SIGTERM, SIGINT, burst mode), or with status 1 when
+its scheduler keeps dying: its supervisor restarts it. PostgreSQL outages touch only the jobs
+(the work horses' connections are checked before use): the periodic jobs run again at their next turn.
 """
 
-import importlib
 import logging
-import multiprocessing
 import os
+import signal
 import time
 
+from redis.exceptions import RedisError
 from rq import Worker
-from rq.cron import CronScheduler
-from rq.exceptions import StopRequested
 
 from app.config import QUEUES
+from app.cron import CronWatchdog, start_cron_process
 from app.extensions import db
 from app.jobs import AppJob, get_redis, set_worker_app
-from app.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
 
-LEADER_KEY = "relais:cron:leader"
-LEADER_TTL = 90
-PERIODIC_RESULT_TTL = 120
+MAX_BACKOFF = 10  # seconds between two attempts to run a new worker after a fault
+
+
+class RelaisWorker(Worker):
+    """An RQ worker that remembers whether it was asked to stop (or ended on a fault)."""
+
+    max_connection_wait_time = 10.0  # RQ's dequeue retries Redis at most this far apart (60 s by default)
+    stop_asked = False
+
+    def request_stop(self, signum, frame):
+        self.stop_asked = True
+        return super().request_stop(signum, frame)
 
 
 def _dispose_pool_after_fork(app) -> None:
@@ -38,105 +48,67 @@ def _dispose_pool_after_fork(app) -> None:
     os.register_at_fork(after_in_child=after_in_child)
 
 
-def build_worker(app, queues=QUEUES, worker_class=Worker, name: str | None = None):
+def build_worker(app, queues=QUEUES, worker_class=RelaisWorker, name: str | None = None):
     """A worker on `queues` whose jobs run in `app`'s context."""
     set_worker_app(app)
     connection = get_redis(app)
     return worker_class(list(queues), connection=connection, job_class=AppJob, name=name)
 
 
-class RelaisCronScheduler(CronScheduler):
-    """RQ's cron scheduler, enqueueing only while it leads, and stopping when its worker is gone."""
-
-    def __init__(self, *args, parent_pid: int | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.parent_pid = parent_pid
-
-    def is_leader(self) -> bool:
-        """Hold (or take) the leader lock for LEADER_TTL seconds."""
-        if self.connection.set(LEADER_KEY, self.name, nx=True, ex=LEADER_TTL):
-            return True
-        current = self.connection.get(LEADER_KEY)
-        if current is not None and current.decode() == self.name:
-            self.connection.expire(LEADER_KEY, LEADER_TTL)
-            return True
-        return False
-
-    def enqueue_jobs(self):
-        if self.parent_pid is not None and os.getppid() != self.parent_pid:
-            raise StopRequested()
-        if self.is_leader():
-            return super().enqueue_jobs()
-        moment = utcnow()
-        for job in self._cron_jobs:  # another worker enqueues: keep time without enqueueing
-            if job.should_run():
-                job.set_enqueue_time(moment)
-        return []
-
-    def calculate_sleep_interval(self) -> float:
-        return min(super().calculate_sleep_interval(), 5)
-
-    def register_death(self, pipeline=None) -> None:
-        current = self.connection.get(LEADER_KEY)
-        if current is not None and current.decode() == self.name:
-            self.connection.delete(LEADER_KEY)
-        super().register_death(pipeline)
+class _Stop(Exception):
+    """A signal arrived between two workers."""
 
 
-def import_function(path: str):
-    """The function at a dotted path ("package.module.function")."""
-    module, _, name = path.rpartition(".")
-    return getattr(importlib.import_module(module), name)
+def _raise_stop(signum, frame):
+    raise _Stop()
 
 
-def build_cron(connection, periodic_jobs, parent_pid: int | None = None) -> RelaisCronScheduler:
-    """A cron scheduler with every periodic job whose function imports (the others are logged and skipped)."""
-    cron = RelaisCronScheduler(connection=connection, parent_pid=parent_pid)
-    for job in periodic_jobs:
+def _work_until_stopped(app, queues, burst: bool, watchdog: CronWatchdog | None) -> None:
+    backoff = 1
+    while True:
+        worker, started = None, time.monotonic()
         try:
-            func = import_function(job.func)
-        except (ImportError, AttributeError) as exc:
-            logger.error("Tâche périodique %s ignorée : %s introuvable (%s)", job.name, job.func, exc)
-            continue
-        cron.register(func, job.queue, interval=job.interval, cron=job.cron, job_timeout=job.timeout,
-                      result_ttl=PERIODIC_RESULT_TTL, name=job.name)
-    return cron
-
-
-def run_cron(redis_url: str, parent_pid: int) -> None:
-    """Entry point of the spawned cron process: cron expressions are read in Europe/Paris."""
-    from redis import Redis
-
-    from app.schedules import PERIODIC_JOBS
-
-    os.environ["TZ"] = "Europe/Paris"
-    time.tzset()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    connection = Redis.from_url(redis_url, socket_connect_timeout=5, socket_timeout=30)
-    build_cron(connection, PERIODIC_JOBS, parent_pid=parent_pid).start()
-
-
-def start_cron_process(app) -> multiprocessing.Process:
-    """Spawn the cron process (a fresh interpreter: no inherited connection or lock)."""
-    process = multiprocessing.get_context("spawn").Process(
-        target=run_cron, args=(app.config["REDIS_URL"], os.getpid()), name="relais-cron", daemon=True)
-    process.start()
-    return process
+            worker = build_worker(app, queues)  # RQ names its connection in Redis: it may fail too
+            worker.work(burst=burst, with_scheduler=True)
+        except (RedisError, OSError) as exc:
+            logger.warning("Worker arrêté par une panne de Redis : %s", exc)
+        except _Stop:  # a signal between two workers, before RQ installed its own handlers
+            return
+        if burst or (worker is not None and worker.stop_asked) or (watchdog is not None and watchdog.gave_up):
+            return
+        if time.monotonic() - started > 60:
+            backoff = 1
+        logger.warning("Le worker a quitté sa boucle sans qu'on le lui demande : reprise dans %s s", backoff)
+        signal.signal(signal.SIGTERM, _raise_stop)
+        signal.signal(signal.SIGINT, _raise_stop)
+        try:
+            time.sleep(backoff)
+        except _Stop:
+            return
+        backoff = min(backoff * 2, MAX_BACKOFF)
 
 
 def run_worker(app, burst: bool = False, queues=QUEUES, periodic: bool = True) -> None:
-    """Preload pandas, start the periodic jobs, then work the queues (with RQ's scheduler for retries)."""
+    """Preload pandas, start the periodic jobs, then work the queues (with RQ's scheduler for retries).
+
+    Raises SystemExit(1) when the scheduler kept dying, so the supervisor restarts the worker.
+    """
     import pandas  # noqa: F401 - imported once in the parent, shared by every forked work horse
 
-    cron = start_cron_process(app) if periodic and not burst else None
+    watchdog = None
+    if periodic and not burst:
+        redis_url = app.config["REDIS_URL"]
+        watchdog = CronWatchdog(lambda: start_cron_process(redis_url),
+                                give_up=lambda: os.kill(os.getpid(), signal.SIGTERM))
+        watchdog.start()
     with app.app_context():
         db.engine.dispose()
     _dispose_pool_after_fork(app)
-    worker = build_worker(app, queues)
     logger.info("Worker Relais à l'écoute de %s sur %s", ", ".join(queues), app.config["REDIS_URL"])
     try:
-        worker.work(burst=burst, with_scheduler=True)
+        _work_until_stopped(app, queues, burst, watchdog)
     finally:
-        if cron is not None and cron.is_alive():
-            cron.terminate()
-            cron.join(10)
+        if watchdog is not None:
+            watchdog.stop()
+    if watchdog is not None and watchdog.gave_up:
+        raise SystemExit(1)

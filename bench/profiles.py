@@ -74,7 +74,7 @@ def profile_form_post(url: str, posts: int = 30) -> dict:
 
 def profile_facts_span(url: str, first, last) -> dict:
     """EXPLAIN ANALYZE of each statement `rebuild_facts` runs for one span of days, rolled back afterwards."""
-    from sqlalchemy import delete, select
+    from sqlalchemy import delete
 
     from app.extensions import db
     from app.reports.facts import rebuild
@@ -83,15 +83,10 @@ def profile_facts_span(url: str, first, last) -> dict:
     out = []
     with app.app_context():
         connection = db.session.connection()
-        span = rebuild._Span(first, last, True)
-        days = rebuild.ticket_days
         statements = [(t.name + " (delete)", delete(t).where(t.c.day.between(first, last)))
                       for t in (rebuild.fact_activity, rebuild.fact_procedures, rebuild.fact_outcomes,
-                                rebuild.fact_handling, rebuild.fact_unmet, rebuild.fact_returns, days)]
-        statements.append((days.name + " (moved)", delete(days).where(
-            days.c.ticket_id.in_(select(rebuild.T.c.id).where(span.where)))))
-        statements += [(table.name, table.insert().from_select(list(columns), query))
-                       for table, columns, query in rebuild._inserts(span)]
+                                rebuild.fact_handling, rebuild.fact_unmet, rebuild.fact_returns)]
+        statements.append(("every fact table, one pass", rebuild._one_pass(first, last)))
         for name, statement in statements:
             compiled = statement.compile(dialect=db.engine.dialect)
             rows = connection.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + str(compiled),

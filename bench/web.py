@@ -42,7 +42,7 @@ class Server:
                 raise RuntimeError(f"gunicorn s'est arrêté (voir {self.log.name})")
             try:
                 client = Client("127.0.0.1", self.port)
-                status, _location, _text = client.request("GET", "/health")
+                status, _location, _text = client.request("GET", "/health/live")
                 client.close()
                 if status == 200:
                     return

@@ -2,10 +2,9 @@
 
 from flask import Blueprint, current_app, jsonify, render_template
 from flask_login import current_user, login_required
-from sqlalchemy import text
 
 from app.config import ROLE_LABELS
-from app.extensions import db
+from app.health import database_answers, health_report
 from app.jobs import redis_available
 from app.timeutil import paris_day, utcnow
 from app.training.queries import EXPIRING_DAYS, expiring_trainings
@@ -52,12 +51,15 @@ def _training_reminders() -> dict:
 
 @bp.route("/health")
 def health():
-    """Liveness and dependencies, for a load balancer: 200 when the database answers."""
-    try:
-        db.session.execute(text("SELECT 1"))
-        database = "ok"
-    except Exception:  # noqa: BLE001 - any failure means unhealthy
-        database = "error"
-    body = {"status": "ok" if database == "ok" else "error", "database": database,
+    """For monitoring: 503 with French reasons when the database is down or the facts or the scheduler are stale."""
+    body, status = health_report(current_app)
+    return jsonify(body), status
+
+
+@bp.route("/health/live")
+def health_live():
+    """For the load balancer's probes: 200 when this server and its database answer."""
+    database = database_answers()
+    body = {"status": "ok" if database else "error", "database": "ok" if database else "error",
             "redis": "ok" if redis_available() else "unavailable"}
-    return jsonify(body), 200 if database == "ok" else 503
+    return jsonify(body), 200 if database else 503

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from app.extensions import db
 from app.reports.exports import frame_csv
 from app.reports.facts.rebuild import rebuild_facts, ticket_day_range
+from app.reports.freshness import facts_label
 from app.reports.models import ReportRun
 from app.reports.params import ReportError, ReportParams
 from app.reports.queries import resolve_filters
@@ -85,7 +86,11 @@ def _wait(run_id: int, timeout: int) -> ReportRun:
 @click.option("--queue", is_flag=True, help="Passer par Redis et un worker, et attendre le résultat.")
 @click.option("--timeout", default=600, show_default=True, help="Attente maximale avec --queue (secondes).")
 def run_command(name, start, end, sites, channels, fmt, queue, timeout):
-    """Run report NAME (or `dashboard` for all) over a period and print it."""
+    """Run report NAME (or `dashboard` for all) over a period and print it.
+
+    The daily facts are first brought up to date, with or without a worker; standard error ends
+    with « Données à jour au JJ/MM/AAAA HH:MM » (Paris time).
+    """
     from app.reports.tasks import compute_run
 
     if name != DASHBOARD and name not in REPORTS:
@@ -110,6 +115,8 @@ def run_command(name, start, end, sites, channels, fmt, queue, timeout):
     if run.status != "finished":
         fail(run.error or f"le calcul n'est pas terminé (état : {run.status}).")
     click.echo(_output(run, fmt))
+    label = facts_label(run.facts_at)
+    click.echo(label[0].upper() + label[1:] + ".", err=True)  # stdout stays the JSON or CSV
 
 
 @report.command("rebuild-facts")

@@ -33,6 +33,7 @@ class ReportRun(db.Model):
     progress: Mapped[int] = mapped_column(default=0)  # percent
     error: Mapped[str | None] = mapped_column(Text)
     job_id: Mapped[str | None] = mapped_column(String(100))
+    facts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # facts brought up to date at this instant
 
     requested_by: Mapped[Agent | None] = relationship()
     results: Mapped[list["ReportResult"]] = relationship(

@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from app.extensions import db
 from app.reports.charts import chart_svg
 from app.reports.exports import build_csv, build_xlsx, export_filename
+from app.reports.facts.refresh import bring_facts_up_to_date
 from app.reports.models import ReportFile, ReportResult, ReportRun
 from app.reports.params import ReportError, ReportParams
 from app.reports.registry import REPORTS, compute_report
@@ -84,6 +85,8 @@ def compute_results(run: ReportRun, on_progress=None) -> tuple[list[ReportResult
 def compute_run(run_id: int) -> int:
     """RQ job: compute run `run_id` and store its results; returns the run id.
 
+    The facts are first brought up to date (cheap when nothing changed); the run records when.
+
     A failure marks the run `failed` with a French message a manager can read and re-raises;
     a database outage (OperationalError) is left to RQ's retry while retries remain.
     """
@@ -95,6 +98,7 @@ def compute_run(run_id: int) -> int:
         return run_id
     start_run(run)
     try:
+        facts_at = bring_facts_up_to_date()  # every ticket committed before the run started is counted
         results, files = compute_results(run, on_progress=_progress_writer(run_id))
         run = db.session.get(ReportRun, run_id)
         run.results.clear()
@@ -104,6 +108,7 @@ def compute_run(run_id: int) -> int:
             f.run_id = run_id
             db.session.add(f)
         run.status, run.progress, run.finished_at, run.error = "finished", 100, utcnow(), None
+        run.facts_at = facts_at
         db.session.commit()
     except OperationalError:
         db.session.rollback()

@@ -2,15 +2,17 @@
 
 import io
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from app.audit.services import record
 from app.auth.guards import role_required
 from app.extensions import db
+from app.health import freshness_summary
 from app.jobs import redis_available
 from app.main.views import add_home_action
 from app.reports.forms import DashboardForm
+from app.reports.freshness import facts_label
 from app.reports.models import ReportFile, ReportResult, ReportRun
 from app.reports.params import ReportError, ReportParams
 from app.reports.queries import channel_choices, recent_runs, site_choices
@@ -51,7 +53,7 @@ def dashboard():
         except ReportError as exc:
             form.date_to.errors = [*form.date_to.errors, str(exc)]
     return render_template("reports/dashboard.html", form=form, runs=recent_runs(), service_up=service_up,
-                           reports=REPORTS), 200 if not form.errors else 422
+                           reports=REPORTS, freshness=freshness_summary(current_app)), 200 if not form.errors else 422
 
 
 def _run_or_404(run_id: int) -> ReportRun:
@@ -112,6 +114,7 @@ def report_datetime(value) -> str:
     return to_paris(value).strftime("%d/%m/%Y %H:%M") if value else "—"
 
 
+bp.add_app_template_filter(facts_label, "facts_label")
 bp.add_app_template_filter(heading, "report_heading")
 bp.add_app_template_filter(format_value, "report_value")
 bp.add_app_template_filter(lambda key: SUMMARY_LABELS.get(key, key), "summary_label")

@@ -34,9 +34,10 @@ def test_anonymous_request_to_unknown_page_is_sent_to_sign_in(client):
 
 
 def test_health_is_public(client):
-    response = client.get("/health")
+    response = client.get("/health/live")
     assert response.status_code == 200
     assert response.get_json()["database"] == "ok"
+    assert client.get("/health").get_json()["database"] == "ok"
 
 
 def test_static_files_are_public(client):

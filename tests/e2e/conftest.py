@@ -157,13 +157,13 @@ def _port_is_free() -> bool:
         return sock.connect_ex((HOST, PORT)) != 0
 
 
-def _wait_for_health(proc: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
+def _wait_for_health(proc: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"the server exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(BASE_URL + "/health", timeout=2) as response:
+            with urllib.request.urlopen(BASE_URL + "/health/live", timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, OSError):

@@ -84,3 +84,19 @@ def test_with_redis_down_the_page_says_so_and_still_computes(app, reference, cli
     response = ask(client)
     assert response.status_code == 303
     assert "État : terminé" in text_of(client.get(response.headers["Location"]))
+
+
+def test_tickets_never_refreshed_are_counted_by_the_next_run_and_the_page_says_how_fresh(app, reference, client_as):
+    for day in range(2, 5):  # committed, and no worker ever refreshed the facts
+        make_ticket(datetime(2017, 1, day, 9, tzinfo=UTC), procedure="critair")
+    db.session.commit()
+    manager = client_as("manager")
+    stale = text_of(manager.get("/reports/"))
+    assert "Faits des tableaux de bord : données jamais mises à jour (jamais)" in stale
+    assert "Chaque calcul commence par mettre les faits à jour." in stale
+    response = ask(manager, reports=["state-share"])
+    run = db.session.get(ReportRun, int(response.headers["Location"].rsplit("/", 1)[1]))
+    assert run.status == "finished" and run.results[0].data["summary"]["total"] == 3
+    page = text_of(manager.get(f"/reports/runs/{run.id}"))
+    assert "Données à jour au " in page
+    assert "Faits des tableaux de bord : données à jour au " in text_of(manager.get("/reports/"))

@@ -5,7 +5,7 @@ Each table is narrow (a few dimensions) so a year of facts stays small; every ta
 data, rebuilt at will, and must never block a change to the tickets or the reference data.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import BigInteger, Column, Date, Index, Integer, SmallInteger, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
@@ -115,22 +115,24 @@ def handling_bucket(seconds: int) -> int:
     return len(HANDLING_BUCKETS)
 
 
-class FactTicketDay(db.Model):
-    """The Paris day each ticket was last counted on, and the version seen: finds moved and changed tickets."""
+class FactDirtyDay(db.Model):
+    """A Paris day whose facts a ticket write has made stale, written by database triggers on `tickets`.
 
-    __tablename__ = "fact_ticket_days"
-    __table_args__ = (Index("ix_fact_ticket_days_day", "day"),)
+    Every insert, update (old and new opening time) and delete of a ticket records, in the same
+    transaction, an instant of the day it dirties (the ticket's `opened_at`): SQLite knows no time
+    zones, so the refresh turns the instant into its Paris day. The refresh consumes the rows.
+    """
 
-    ticket_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    day: Mapped[date] = mapped_column(Date)
-    seen_updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    __tablename__ = "fact_dirty_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class FactState(db.Model):
-    """Where the facts refresh stands: the last `Ticket.updated_at` it has taken into account."""
+    """When the facts were last brought up to date (every ticket committed before then is counted)."""
 
     __tablename__ = "fact_states"
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    watermark: Mapped[datetime | None] = mapped_column(UTCDateTime())
     refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

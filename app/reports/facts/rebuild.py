@@ -1,9 +1,10 @@
 """Rebuild the daily facts of a period, in SQL: delete the period, then INSERT ... SELECT ... GROUP BY.
 
-The Paris day of a ticket is computed by the database on PostgreSQL
-(`(opened_at AT TIME ZONE 'Europe/Paris')::date`, one statement per span of days); on SQLite,
-which knows no time zones, each day is processed alone between its UTC bounds computed in Python
-(correct across daylight-saving changes, where a day lasts 23 or 25 hours).
+On PostgreSQL the database computes each ticket's Paris day (`timezone('Europe/Paris', opened_at)`)
+and ONE statement per span of 62 days fills every fact table from one scan (`_one_pass`); on
+SQLite, which knows no time zones, each day is processed alone between its UTC bounds computed in
+Python (correct across daylight-saving changes, where a day lasts 23 or 25 hours), one
+INSERT ... SELECT per table (`_Span`, `_inserts`).
 """
 
 import logging
@@ -23,13 +24,14 @@ from sqlalchemy import (
     literal,
     literal_column,
     or_,
+    over,
     select,
 )
 
 from app.extensions import db
+from app.reports.facts.dirty import RETURN_WINDOW_DAYS, take_dirty_days
 from app.reports.facts.models import (
     HANDLING_BUCKETS,
-    FactTicketDay,
     fact_activity,
     fact_handling,
     fact_outcomes,
@@ -45,11 +47,9 @@ from app.types import UTCDateTime
 logger = logging.getLogger(__name__)
 
 PARIS_TZ = "Europe/Paris"
-RETURN_WINDOW_DAYS = 7
 PG_SPAN_DAYS = 62  # days per statement on PostgreSQL: bounded work per statement
 
 T = Ticket.__table__
-ticket_days = FactTicketDay.__table__
 
 
 def _is_postgres() -> bool:
@@ -145,18 +145,80 @@ def _inserts(s: _Span):
     yield fact_returns, ("day", "site_id", "channel_id", "contacts", "returned"), (
         select(s.day, *dims, func.count(), _count_if(came_back))
         .where(s.where, T.c.resident_id.is_not(None)).group_by(*s.group(*dims)))
-    yield ticket_days, ("ticket_id", "day", "seen_updated_at"), select(T.c.id, s.day, T.c.updated_at).where(s.where)
+
+
+def _delete_days(first: date, last: date) -> None:
+    for table in (fact_activity, fact_procedures, fact_outcomes, fact_handling, fact_unmet, fact_returns):
+        db.session.execute(delete(table).where(table.c.day.between(first, last)))
 
 
 def _rebuild_span(s: _Span) -> None:
-    session = db.session
-    for table in (fact_activity, fact_procedures, fact_outcomes, fact_handling, fact_unmet, fact_returns,
-                  ticket_days):
-        session.execute(delete(table).where(table.c.day.between(s.first, s.last)))
-    # A ticket moved into this span from another day: forget where it was counted before.
-    session.execute(delete(ticket_days).where(ticket_days.c.ticket_id.in_(select(T.c.id).where(s.where))))
+    """SQLite: one day, one INSERT ... SELECT per fact table."""
+    _delete_days(s.first, s.last)
     for table, columns, query in _inserts(s):
-        session.execute(table.insert().from_select(list(columns), query))
+        db.session.execute(table.insert().from_select(list(columns), query))
+
+
+def _one_pass(first: date, last: date):
+    """PostgreSQL: ONE statement filling every fact table of `first`..`last` from one scan of the tickets.
+
+    A materialised CTE reads the tickets of the period and of the 7 days after it once, computing
+    each ticket's Paris day, handling time and its bucket (`width_bucket` over the bounds, the
+    same index as `handling_bucket`), and whether its resident came back within 7 days with a
+    window function (a count over the next 1 to 7 days of the same resident); each fact table is
+    an INSERT ... SELECT ... GROUP BY of that CTE, all in the same statement.
+    """
+    lo, _ = paris_day_bounds(first)
+    _, hi = paris_day_bounds(last)
+    _, window_hi = paris_day_bounds(last + timedelta(days=RETURN_WINDOW_DAYS))
+    hi_param = bindparam("hi", hi, type_=UTCDateTime())
+    paris_date = cast(func.timezone(PARIS_TZ, T.c.opened_at), Date)
+    day = paris_date.label("day")
+    day_number = paris_date - literal_column("DATE '2000-01-01'")  # an integer: RANGE counts in days
+    opened = func.extract("epoch", func.date_trunc("second", T.c.opened_at))
+    closed_epoch = func.extract("epoch", func.date_trunc("second", T.c.closed_at))
+    # Evaluated twice per ticket, not once per bucket: width_bucket finds the bucket in the bounds' array.
+    handling = func.greatest(cast(closed_epoch - opened, Integer), 0)
+    bounds = literal_column("ARRAY[" + ",".join(str(bound * 60) for bound in HANDLING_BUCKETS) + "]")
+    later = over(func.count(), partition_by=T.c.resident_id, order_by=day_number, range_=(1, RETURN_WINDOW_DAYS))
+    scanned = (select(day, T.c.site_id, T.c.channel_id, T.c.device_id, T.c.procedure_id, T.c.outcome, T.c.mode,
+                      T.c.digital_choice, T.c.resident_id, T.c.requested_procedure_id,
+                      T.c.closed_at.is_not(None).label("is_closed"),
+                      handling.label("handling"), func.width_bucket(handling, bounds).label("bucket"),
+                      func.coalesce(T.c.payment_assisted, False).label("payment"),
+                      and_(T.c.payment_assisted.is_(True), T.c.protocol_confirmed.is_(True)).label("protocol"),
+                      func.nullif(func.trim(T.c.requested_service_text), "").label("requested_text"),
+                      (T.c.opened_at < hi_param).label("in_period"), later.label("came_back"))
+               .where(T.c.opened_at >= bindparam("lo", lo, type_=UTCDateTime()),
+                      T.c.opened_at < bindparam("window_hi", window_hi, type_=UTCDateTime()))
+               .cte("scanned").prefix_with("MATERIALIZED", dialect="postgresql"))
+    c = scanned.c
+    dims = (c.day, c.site_id, c.channel_id)
+    handling_sum = func.coalesce(func.sum(case((c.is_closed, c.handling), else_=None)), 0)
+    closed_count = _count_if(c.is_closed)
+
+    inserts = [
+        (fact_activity, ("day", "site_id", "channel_id", "device_id", "tickets", "closed", "handling_seconds"),
+         [*dims, c.device_id], [func.count(), closed_count, handling_sum], ()),
+        (fact_procedures, ("day", "site_id", "channel_id", "procedure_id", "tickets", "payment_assisted",
+                           "protocol_confirmed"),
+         [*dims, c.procedure_id], [func.count(), _count_if(c.payment), _count_if(c.protocol)], ()),
+        (fact_outcomes, ("day", "site_id", "channel_id", "outcome", "mode", "digital_choice", "tickets", "closed",
+                         "handling_seconds"),
+         [*dims, c.outcome, c.mode, c.digital_choice], [func.count(), closed_count, handling_sum], ()),
+        (fact_handling, ("day", "site_id", "channel_id", "outcome", "bucket", "tickets"),
+         [*dims, c.outcome, c.bucket], [func.count()], (c.is_closed,)),
+        (fact_unmet, ("day", "site_id", "channel_id", "requested_procedure_id", "requested_text", "tickets"),
+         [*dims, c.requested_procedure_id, c.requested_text], [func.count()],
+         (or_(c.requested_procedure_id.is_not(None), c.requested_text.is_not(None)),)),
+        (fact_returns, ("day", "site_id", "channel_id", "contacts", "returned"),
+         list(dims), [func.count(), _count_if(c.came_back > 0)], (c.resident_id.is_not(None),)),
+    ]
+    statement = select(literal(1))
+    for table, columns, keys, measures, where in inserts:
+        query = select(*keys, *measures).where(c.in_period, *where).group_by(*keys)
+        statement = statement.add_cte(table.insert().from_select(list(columns), query).cte(f"fill_{table.name}"))
+    return statement
 
 
 def rebuild_facts(start_day: date, end_day: date) -> dict:
@@ -164,16 +226,25 @@ def rebuild_facts(start_day: date, end_day: date) -> dict:
 
     The weekly rollups of every week touching the period are recomputed from the daily facts after.
 
-    Runs in the caller's transaction (flushes, never commits): the caller commits, so readers see
+    Consumes the recorded changes (`fact_dirty_days`) of the days whose whole return window lies
+    in the period. Runs in the caller's transaction (flushes, never commits): the caller commits, so readers see
     either the old facts of the period or the new ones. Returns {"days": n, "seconds": elapsed}.
     """
     if start_day > end_day:
         raise ValueError("start_day is after end_day")
     started = datetime.now()
     db.session.flush()
-    postgres = _is_postgres()
-    for first, last in _spans(start_day, end_day, PG_SPAN_DAYS if postgres else 1):
-        _rebuild_span(_Span(first, last, postgres))
+    # Changes recorded for the days rebuilt here, and whose return window too lies in the period,
+    # are taken into account: consumed first, so every change committed after is left for a refresh.
+    if end_day - start_day >= timedelta(days=RETURN_WINDOW_DAYS):
+        take_dirty_days(start_day + timedelta(days=RETURN_WINDOW_DAYS), end_day)
+    if _is_postgres():
+        for first, last in _spans(start_day, end_day, PG_SPAN_DAYS):
+            _delete_days(first, last)
+            db.session.execute(_one_pass(first, last))
+    else:
+        for day in _spans(start_day, end_day, 1):
+            _rebuild_span(_Span(day[0], day[1], False))
     rebuild_weeks(start_day, end_day)
     elapsed = (datetime.now() - started).total_seconds()
     days = (end_day - start_day).days + 1

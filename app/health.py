@@ -1,0 +1,78 @@
+"""What `/health` reports: the database, Redis, the age of the facts and of the scheduler's heartbeat.
+
+Monitoring alarms on the 503 with its French reasons: a dashboard whose facts are older than
+`HEALTH_MAX_AGE` seconds, or periodic jobs whose scheduler has been silent as long, is stale.
+"""
+
+from redis.exceptions import RedisError
+from sqlalchemy import text
+
+from app.cron import last_scheduler_heartbeat
+from app.extensions import db
+from app.jobs import get_redis
+from app.reports.freshness import age_label, age_seconds, facts_freshness
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:g} min"
+
+
+def database_answers() -> bool:
+    """True when the database answers a `SELECT 1`."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        db.session.rollback()
+        return False
+
+
+def scheduler_heartbeat(app):
+    """(heartbeat instant or None, whether Redis answered)."""
+    try:
+        return last_scheduler_heartbeat(get_redis(app)), True
+    except (RedisError, OSError):
+        return None, False
+
+
+def health_report(app) -> tuple[dict, int]:
+    """The body and status of `/health`: 503 with French `reasons` when anything is down or stale."""
+    limit = app.config["HEALTH_MAX_AGE"]
+    reasons = []
+    database = database_answers()
+    if not database:
+        reasons.append("La base de données ne répond pas.")
+    heartbeat, redis_up = scheduler_heartbeat(app)
+    body = {"database": "ok" if database else "error", "redis": "ok" if redis_up else "unavailable"}
+    if database:
+        facts = facts_freshness()
+        body["facts"] = {"refreshed_at": facts["refreshed_at"].isoformat() if facts["refreshed_at"] else None,
+                         "age_seconds": facts["age_seconds"], "label": facts["label"]}
+        if facts["age_seconds"] is None:
+            reasons.append("Les faits des tableaux de bord n'ont jamais été mis à jour.")
+        elif facts["age_seconds"] > limit:
+            reasons.append(f"Faits des tableaux de bord périmés : {facts['label']} ({age_label(facts['age_seconds'])}, "
+                           f"limite {_minutes(limit)}).")
+    heartbeat_age = age_seconds(heartbeat)
+    body["scheduler"] = {"heartbeat_at": heartbeat.isoformat() if heartbeat else None, "age_seconds": heartbeat_age}
+    if not redis_up:
+        reasons.append("Redis ne répond pas : les tâches périodiques ne tournent pas.")
+    elif heartbeat_age is None:
+        reasons.append("Aucun planificateur des tâches périodiques en marche.")
+    elif heartbeat_age > limit:
+        reasons.append(f"Planificateur des tâches périodiques silencieux depuis {age_label(heartbeat_age)[6:]} "
+                       f"(limite {_minutes(limit)}).")
+    body["status"] = "error" if reasons else "ok"
+    body["reasons"] = reasons
+    return body, 503 if reasons else 200
+
+
+def freshness_summary(app) -> dict:
+    """What the dashboard page shows: the facts' date and age, the scheduler's last heartbeat, stale or not."""
+    limit = app.config["HEALTH_MAX_AGE"]
+    facts = facts_freshness()
+    heartbeat, _redis_up = scheduler_heartbeat(app)
+    heartbeat_age = age_seconds(heartbeat)
+    return {"facts_label": facts["label"], "facts_age": age_label(facts["age_seconds"]),
+            "scheduler_age": age_label(heartbeat_age),
+            "stale": any(age is None or age > limit for age in (facts["age_seconds"], heartbeat_age))}
