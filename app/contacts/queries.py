@@ -25,13 +25,13 @@ from app.contacts.normalise import (
 )
 from app.contacts.similarity import covers, similarity, word_similarity
 from app.extensions import db
+from app.tickets.labels import OPEN_STATUSES
 from app.tickets.models import Ticket
 
 MIN_NAME_CHARS = 3
 WORD_SIMILARITY_THRESHOLD = 0.5  # "lefebvre" against "lefevre marie" scores 0.55
 FUZZY_CANDIDATES = 2000  # rows the typo-tolerant tier may rank, at most (bounds a very common name)
 CORRECTED_SPELLINGS = 8  # spellings (corrected words, in some order) tier 3 reads, best first
-OPEN_STATUSES = ("open", "in_progress", "waiting_resident")
 
 
 class SearchQueryError(ValueError):

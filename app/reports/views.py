@@ -91,7 +91,7 @@ def export(run_id, fmt):
     if exported is None or fmt not in MIMETYPES:
         abort(404)
     record("report.export", object_type="report_run", object_id=run_id,
-           detail={"format": fmt, "filename": exported.filename})
+           detail={"format": fmt})
     db.session.commit()
     return send_file(io.BytesIO(exported.content), mimetype=MIMETYPES[fmt], as_attachment=True,
                      download_name=exported.filename)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort
 from flask_login import current_user
 
 from app.auth.access import TICKET_ROLES, can_view_ticket
+from app.channels.labels import owner_label
 from app.channels.models import Channel, Device, Procedure, Site
 from app.channels.queries import get_by_code, list_active_devices, list_active_procedures
 from app.extensions import db
@@ -62,8 +63,7 @@ def profile_for(agent) -> Profile:
 
 
 def procedure_label(procedure: Procedure) -> str:
-    owner = "État" if procedure.owner == "state" else "Ville"
-    return f"{procedure.label} ({owner}{', paiement' if procedure.involves_payment else ''})"
+    return f"{procedure.label} ({owner_label(procedure.owner)}{', paiement' if procedure.involves_payment else ''})"
 
 
 def fill_pickers(form, devices: list[Device], include_procedure: int | None = None,

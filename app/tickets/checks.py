@@ -9,32 +9,12 @@ from datetime import timedelta
 
 from app.cardnumbers import CARD_NUMBER_MESSAGE, contains_card_number
 from app.channels.rules import check_channel_rules
+from app.tickets.labels import FIELD_LABELS
 from app.tickets.models import DIGITAL_CHOICES, MODES, OUTCOMES, STATUSES
 from app.timeutil import as_utc, utcnow
 
 # Free-text columns of a ticket: each is checked for card numbers and length.
 TEXT_LIMITS = {"notes": 5000, "requested_service_text": 250, "family_number": 40, "external_ref": 80}
-
-FIELD_LABELS = {
-    "resident_id": "Usager", "anonymous": "Appelant anonyme", "channel_id": "Canal", "site_id": "Site",
-    "device_id": "Dispositif", "procedure_id": "Démarche", "agent_id": "Agent", "opened_at": "Ouvert le",
-    "closed_at": "Clos le", "status": "Statut", "outcome": "Résultat", "mode": "Mode de facilitation",
-    "digital_choice": "Choix du numérique", "requested_procedure_id": "Service demandé non disponible en ligne",
-    "requested_service_text": "Service demandé (texte libre)", "payment_assisted": "Paiement accompagné",
-    "protocol_confirmed": "Protocole de paiement confirmé", "protocol_confirmed_by_id": "Protocole confirmé par",
-    "family_number": "Numéro de famille Facil'Familles", "notes": "Notes", "external_ref": "Référence externe",
-    "transferred_from_id": "Transféré depuis",
-}
-
-STATUS_LABELS = {"open": "Ouvert", "in_progress": "En cours", "waiting_resident": "En attente de l'usager",
-                 "resolved": "Résolu", "closed": "Clos", "transferred": "Transféré"}
-OUTCOME_LABELS = {"completed": "Démarche aboutie", "partial": "Démarche partielle",
-                  "redirected": "Réorienté vers un autre service",
-                  "not_possible_online": "Impossible en ligne", "abandoned": "Abandon"}
-MODE_LABELS = {"guided": "Guidé (l'usager saisit)", "together": "Ensemble",
-               "on_behalf": "Pour le compte de l'usager (avec son accord)"}
-DIGITAL_CHOICE_LABELS = {"chose_digital": "A choisi le numérique", "no_alternative": "Pas d'autre choix",
-                         "wanted_other_channel": "Aurait préféré un autre canal"}
 
 # Field names of the rules module mapped to ticket attributes.
 _RULE_FIELDS = {"device": "device_id", "site": "site_id", "family_number": "family_number"}

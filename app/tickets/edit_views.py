@@ -18,8 +18,9 @@ from app.tickets.blueprint import (
     paying_procedure_ids,
     ticket_or_404,
 )
-from app.tickets.checks import STATUS_LABELS, TicketError
+from app.tickets.checks import TicketError
 from app.tickets.forms import StatusForm, TicketForm, TransferForm, choices
+from app.tickets.labels import STATUS_LABELS
 from app.tickets.services import StaleTicketError, conflicts_since, update_ticket
 from app.tickets.workflow import change_status, transfer_ticket
 

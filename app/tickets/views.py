@@ -25,8 +25,9 @@ from app.tickets.blueprint import (
 )
 from app.tickets.checks import TicketError
 from app.tickets.forms import FindResidentForm, StatusForm, TicketForm
+from app.tickets.labels import change_lines, display_value, kind_label, procedure_owner
 from app.tickets.queries import journey, ticket_events
-from app.tickets.services import display_value, log_ticket
+from app.tickets.services import log_ticket
 from app.tickets.workflow import ACTION_LABELS, allowed_transitions
 
 __all__ = ["bp"]
@@ -128,4 +129,5 @@ def show(ticket_id: int):
                for status in allowed_transitions(ticket.status)] if editable else []
     return render_template("tickets/show.html", ticket=ticket, events=ticket_events(ticket.id),
                            journey=journey(ticket), actions=actions, editable=editable,
-                           show_notes=can_see_ticket_notes(current_user, ticket), display_value=display_value)
+                           show_notes=can_see_ticket_notes(current_user, ticket), display_value=display_value,
+                           change_lines=change_lines, kind_label=kind_label, procedure_owner=procedure_owner)

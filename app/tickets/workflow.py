@@ -3,8 +3,9 @@
 from app.auth.models import Agent
 from app.channels.models import Channel, Device, Site
 from app.extensions import db
-from app.tickets.checks import STATUS_LABELS, TicketError
+from app.tickets.checks import TicketError
 from app.tickets.history import diff, record_event, snapshot
+from app.tickets.labels import STATUS_LABELS
 from app.tickets.models import Ticket
 from app.tickets.services import StaleTicketError, conflicts_since, log_ticket, save_checks
 from app.timeutil import utcnow
