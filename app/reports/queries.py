@@ -127,6 +127,12 @@ def procedure_catalogue() -> pd.DataFrame:
 REFERENCE_MODELS = {"site": Site, "channel": Channel, "device": Device, "procedure": Procedure}
 
 
+def reference_names() -> dict[str, dict[str, str]]:
+    """{"site": {code: label}, "channel": {...}, "device": {...}}: how the dashboards name the codes."""
+    return {kind: {code: label for code, label in labels(REFERENCE_MODELS[kind]).values()}
+            for kind in ("site", "channel", "device")}
+
+
 def site_choices() -> list[tuple[str, str]]:
     """(code, label) of the active sites, for the dashboard form."""
     return [tuple(r) for r in db.session.execute(select(Site.code, Site.label).where(Site.active).order_by(Site.id))]

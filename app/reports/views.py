@@ -1,6 +1,7 @@
 """Dashboards for managers: ask for a run, follow it, read charts and tables, download exports."""
 
 import io
+from datetime import date
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, send_file, url_for
 from flask_login import current_user
@@ -11,13 +12,15 @@ from app.extensions import db
 from app.jobs import redis_available
 from app.main.views import add_home_action
 from app.reports.forms import DashboardForm
+from app.reports.labels import heading, summary_label, table_label
 from app.reports.models import ReportFile, ReportResult, ReportRun
 from app.reports.params import ReportError, ReportParams
+from app.reports.present import stored_for_people
 from app.reports.queries import channel_choices, recent_runs, site_choices
 from app.reports.registry import REPORTS
 from app.reports.services import max_in_process_days, request_run
-from app.reports.tables import SUMMARY_LABELS, TABLE_LABELS, format_value, heading
-from app.timeutil import paris_day, utcnow
+from app.reports.tables import format_value
+from app.timeutil import paris_day, to_paris, utcnow
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 MANAGERS = ("manager", "admin")
@@ -51,7 +54,8 @@ def dashboard():
         except ReportError as exc:
             form.date_to.errors = [*form.date_to.errors, str(exc)]
     return render_template("reports/dashboard.html", form=form, runs=recent_runs(), service_up=service_up,
-                           reports=REPORTS), 200 if not form.errors else 422
+                           reports=REPORTS, site_names=dict(form.sites.choices),
+                           channel_names=dict(form.channels.choices)), 200 if not form.errors else 422
 
 
 def _run_or_404(run_id: int) -> ReportRun:
@@ -64,7 +68,19 @@ def run(run_id):
     report_run = _run_or_404(run_id)
     files = {f.format: f for f in db.session.execute(
         db.select(ReportFile.id, ReportFile.format, ReportFile.filename).where(ReportFile.run_id == run_id)).all()}
-    return render_template("reports/run.html", run=report_run, files=files, reports=REPORTS)
+    params = ReportParams.from_dict(report_run.params)
+    tables = {result.id: stored_for_people(result.data, params.start, params.end) for result in report_run.results}
+    names = next((r.data.get("names") for r in report_run.results if r.data.get("names")), {})
+    return render_template("reports/run.html", run=report_run, files=files, reports=REPORTS, tables=tables,
+                           names=names, run_title=run_title(report_run))
+
+
+def run_title(report_run: ReportRun) -> str:
+    """What a run holds: its report's title, or how many of the dashboard's reports."""
+    if report_run.name in REPORTS:
+        return REPORTS[report_run.name].title
+    count = len(report_run.params.get("reports") or REPORTS)
+    return "tableau de bord complet" if count == len(REPORTS) else f"tableau de bord ({count} rapports)"
 
 
 @bp.route("/runs/<int:run_id>/status")
@@ -107,12 +123,25 @@ def run_status_label(status: str) -> str:
 
 @bp.app_template_filter("report_datetime")
 def report_datetime(value) -> str:
-    from app.timeutil import to_paris
-
     return to_paris(value).strftime("%d/%m/%Y %H:%M") if value else "—"
+
+
+@bp.app_template_filter("iso_date")
+def iso_date(value: str) -> str:
+    """'2017-01-31' -> '31/01/2017'."""
+    try:
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@bp.app_template_filter("capitalize_first")
+def capitalize_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 bp.add_app_template_filter(heading, "report_heading")
 bp.add_app_template_filter(format_value, "report_value")
-bp.add_app_template_filter(lambda key: SUMMARY_LABELS.get(key, key), "summary_label")
-bp.add_app_template_filter(lambda name: TABLE_LABELS.get(name, name), "table_label")
+bp.add_app_template_filter(summary_label, "summary_label")
+bp.add_app_template_filter(table_label, "table_label")
+bp.add_app_template_global(run_title, "run_title")

@@ -52,7 +52,7 @@ def test_a_run_shows_each_chart_beside_its_table(app, reference, client_as):
     body = page.get_data(as_text=True)
     assert "État : terminé" in text_of(page)
     assert "<caption>Part des démarches de l&#39;État — par site</caption>" in body
-    assert '<th scope="row">mairie-02</th>' in body
+    assert '<th scope="row">Mairie du 2e arrondissement</th>' in body
     chart_url = body.split('<img src="')[1].split('"')[0]
     chart = client.get(chart_url)
     assert chart.headers["Content-Type"].startswith("image/svg+xml")
@@ -66,13 +66,15 @@ def test_csv_and_xlsx_downloads_hold_the_same_numbers_and_are_audited(app, refer
     run_id = int(run_url.rstrip("/").split("/")[-1])
     csv_response = client.get(f"/reports/runs/{run_id}/export.csv")
     rows = list(csv.reader(io.StringIO(csv_response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
-    site_header = rows.index(["Site", "Total", "État", "Ville", "Part État"])
-    assert rows[site_header + 1] == ["mairie-02", "20", "10", "10", "0.5"]
-    assert ["'=cmd|' /C calc'!A0", "10", "1.0"] in rows  # a formula is never executed
+    site_header = rows.index(["Site", "Total", "État", "Ville de Paris", "Part de l'État"])
+    assert rows[site_header + 1] == ["Mairie du 2e arrondissement", "20", "10", "10", "50,0 %"]
+    assert ["'=cmd|' /C calc'!A0", "10", "100,0 %"] in rows  # a formula is never executed
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/reports/runs/{run_id}/export.xlsx").data))
-    sheet_rows = [list(r) for r in workbook["state-share"].iter_rows(values_only=True)]
-    header = sheet_rows.index(["Site", "Total", "État", "Ville", "Part État"])
-    assert sheet_rows[header + 1] == ["mairie-02", 20, 10, 10, 0.5]
+    sheet_rows = [list(r) for r in workbook["Part de l'État – sites"].iter_rows(values_only=True)]
+    header = sheet_rows.index(["Site", "Total", "État", "Ville de Paris", "Part de l'État"])
+    assert sheet_rows[header + 1] == ["Mairie du 2e arrondissement", 20, 10, 10, 0.5]
+    assert ["'=cmd|' /C calc'!A0", 10, 1.0] in [list(r) for r in
+                                                workbook["Demandes – services"].iter_rows(values_only=True)]
     exports = db.session.execute(db.select(AuditEntry).where(AuditEntry.action == "report.export")).scalars().all()
     assert sorted(e.detail["format"] for e in exports) == ["csv", "xlsx"]
 
