@@ -3,7 +3,7 @@
 import io
 from datetime import date
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from app.audit.services import record
@@ -11,12 +11,12 @@ from app.auth.guards import role_required
 from app.extensions import db
 from app.jobs import redis_available
 from app.main.views import add_home_action
-from app.reports.forms import DashboardForm
+from app.reports.forms import PILOT_PERIOD, DashboardForm, last_12_months, period_presets
 from app.reports.labels import heading, summary_label, table_label
 from app.reports.models import ReportFile, ReportResult, ReportRun
 from app.reports.params import ReportError, ReportParams
 from app.reports.present import stored_for_people
-from app.reports.queries import channel_choices, recent_runs, site_choices
+from app.reports.queries import channel_choices, has_facts, recent_runs, site_choices
 from app.reports.registry import REPORTS
 from app.reports.services import max_in_process_days, request_run
 from app.reports.tables import format_value
@@ -31,19 +31,35 @@ add_home_action(MANAGERS, "Tableaux de bord", "reports.dashboard",
                 "Volumes, part de l'État, canaux, démarches : graphiques, tableaux et exports.")
 
 
-def _form() -> DashboardForm:
+def _day_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _form(presets) -> DashboardForm:
     reports = [(name, spec.title) for name, spec in REPORTS.items()]
     form = DashboardForm().set_choices(site_choices(), channel_choices(), reports)
     if not form.is_submitted():
         form.reports.data = list(REPORTS)
-        form.default_period(paris_day(utcnow()))
+        today = paris_day(utcnow())
+        # Demo data only (the pilot, years ago): open on the pilot rather than on empty months.
+        pilot_only = any(start == PILOT_PERIOD[0] for _l, start, _e in presets) and not has_facts(
+            *last_12_months(today))
+        form.default_period(today, _day_arg("du"), _day_arg("au"), fallback=PILOT_PERIOD if pilot_only else None)
     return form
+
+
+def _presets() -> list[tuple[str, date, date]]:
+    return period_presets(paris_day(utcnow()), with_pilot=has_facts(*PILOT_PERIOD))
 
 
 @bp.route("/", methods=["GET", "POST"])
 @role_required(*MANAGERS)
 def dashboard():
-    form, service_up = _form(), redis_available()
+    presets = _presets()
+    form, service_up = _form(presets), redis_available()
     if form.validate_on_submit():
         try:
             params = ReportParams(form.date_from.data, form.date_to.data, form.sites.data, form.channels.data)
@@ -54,7 +70,7 @@ def dashboard():
         except ReportError as exc:
             form.date_to.errors = [*form.date_to.errors, str(exc)]
     return render_template("reports/dashboard.html", form=form, runs=recent_runs(), service_up=service_up,
-                           reports=REPORTS, site_names=dict(form.sites.choices),
+                           reports=REPORTS, presets=presets, site_names=dict(form.sites.choices),
                            channel_names=dict(form.channels.choices)), 200 if not form.errors else 422
 
 

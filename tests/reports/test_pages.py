@@ -86,3 +86,25 @@ def test_with_redis_down_the_page_says_so_and_still_computes(app, reference, cli
     response = ask(client)
     assert response.status_code == 303
     assert "État : terminé" in text_of(client.get(response.headers["Location"]))
+
+
+def test_dashboard_form_offers_presets_and_opens_on_the_pilot_when_only_its_data_exist(app, reference, client_as):
+    from datetime import date
+
+    from app.reports.forms import period_presets
+
+    assert period_presets(date(2026, 12, 1), with_pilot=False) == [
+        ("Ce mois-ci", date(2026, 12, 1), date(2026, 12, 1)),
+        ("Le mois dernier", date(2026, 11, 1), date(2026, 11, 30)),
+        ("Les 12 derniers mois", date(2026, 1, 1), date(2026, 12, 1)),
+        ("Depuis le 1er janvier", date(2026, 1, 1), date(2026, 12, 1))]
+    client = client_as("manager")
+    assert "Le pilote" not in text_of(client.get("/reports/"))
+    make_ticket(datetime(2016, 11, 7, 10, tzinfo=UTC), procedure="critair")
+    refresh_facts()
+    db.session.commit()
+    page = client.get("/reports/").get_data(as_text=True)
+    assert 'href="/reports/?du=2016-10-01&amp;au=2017-02-15">Le pilote (oct. 2016 – 15 févr. 2017)</a>' in page
+    assert 'value="2016-10-01"' in page and 'value="2017-02-15"' in page
+    prefilled = client.get("/reports/?du=2017-01-01&au=2017-01-31").get_data(as_text=True)
+    assert 'value="2017-01-01"' in prefilled and 'value="2017-01-31"' in prefilled
