@@ -18,6 +18,7 @@ from app.contacts.models import Resident, ResidentChange
 from app.contacts.namewords import correct_words
 from app.contacts.normalise import (
     ContactValueError,
+    identifier_spellings,
     looks_like_phone,
     name_key,
     normalise_email,
@@ -64,7 +65,8 @@ def _is_postgresql() -> bool:
 def _identifier_matches(q: str, limit: int) -> list[Resident]:
     """Exact matches on email, phone, compte parisien reference or family number."""
     raw = q.strip()
-    conditions = [Resident.account_ref.in_({raw, raw.upper()}), Resident.family_number == raw]
+    spellings = identifier_spellings(raw)
+    conditions = [Resident.account_ref.in_(spellings), Resident.family_number.in_(spellings)]
     if "@" in raw:
         try:
             conditions.append(Resident.email == normalise_email(raw))

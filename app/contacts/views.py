@@ -25,6 +25,7 @@ from app.tickets.labels import OPEN_STATUSES, STATUS_LABELS
 
 __all__ = ["bp"]
 LIVE_LIMIT = 8
+SHOWN, COUNT_LIMIT = 20, 500
 
 add_home_action(("counter_agent", "operator_3975", "facil_familles"), "Rechercher un usager", "contacts.index",
                 "Retrouver un usager par nom, téléphone, e-mail ou référence, ou le créer.")
@@ -53,14 +54,16 @@ def index():
 @readers_only
 def search():
     """The plain search form: POST only, so the searched text stays out of URLs and access logs."""
-    form, results = SearchForm(), None
+    form, results, total = SearchForm(), None, 0
     if form.validate_on_submit():
         try:
-            results = search_residents(form.q.data)
+            # Counted up to COUNT_LIMIT (one read, the same tiers); the page lists the first SHOWN.
+            found = search_residents(form.q.data, limit=COUNT_LIMIT + 1)
+            results, total = found[:SHOWN], len(found)
         except SearchQueryError as exc:
             form.q.errors.append(exc.message)
-    return render_template("contacts/search.html", form=form, results=results,
-                           quick=_quick_form_for(form.q.data or ""))
+    return render_template("contacts/search.html", form=form, results=results, total=total, shown=SHOWN,
+                           count_limit=COUNT_LIMIT, quick=_quick_form_for(form.q.data or ""))
 
 
 @bp.route("/search/live", methods=["POST"])

@@ -152,6 +152,16 @@ def _write_table(sheet, top: int, columns: list[str], headings: list[str], rows:
     sheet.freeze_panes(top + 1, 1 if len(columns) > 2 else 0)
     if rows:
         sheet.autofilter(top, 0, top + len(rows), len(columns) - 1)
+    _print_setup(sheet, top)
+
+
+def _print_setup(sheet, header_row: int) -> None:
+    """Printed (or converted to PDF): landscape, one page wide, gridlines, the header on every page."""
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.print_gridlines()
+    sheet.repeat_rows(header_row)
 
 
 def _unique_sheet_name(text: str, taken: set[str]) -> str:
@@ -208,6 +218,7 @@ def _write_summary(sheet, top: int, blocks: list[tuple[str, dict]], formats: _Fo
     sheet.set_column(0, 0, min(MAX_WIDTH, max(len(t) for t in labels + ["Indicateur"]) + 2))
     sheet.set_column(1, 1, max(MIN_WIDTH, max(values + [6]) + 2))
     sheet.freeze_panes(top + 1, 0)
+    _print_setup(sheet, top)
 
 
 def frame_csv(frame: pd.DataFrame) -> str:

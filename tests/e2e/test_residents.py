@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
     assert_keyboard_reaches_every_control,
+    assert_no_codes,
     create_resident,
     has_horizontal_scroll,
     log_ticket,
@@ -67,6 +68,7 @@ def test_search_page_and_resident_page_have_no_serious_accessibility_violation(p
     expect(page.get_by_role("heading", level=1)).to_contain_text(last_name.upper())
     expect(page.get_by_role("heading", name=re.compile(r"Tickets, tous canaux \(1\)"))).to_be_visible()
     check_axe(page, "usager-360")
+    assert_no_codes(page.locator("main").inner_text(), "la fiche usager 360°")
     save_screenshot(page, "usager-360", full_page=True)
 
     page.goto("/contacts/new")
@@ -122,7 +124,7 @@ def test_likely_duplicate_is_shown_before_creation_then_merged(page_as, check_ax
     page.goto("/contacts/")
     page.get_by_label("Rechercher un usager").last.fill(last_name)
     page.get_by_label("Rechercher un usager").last.press("Enter")
-    expect(page.get_by_role("heading", level=2, name="1 usager(s) trouvé(s)")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="1 usager trouvé")).to_be_visible()
 
 
 def test_search_and_resident_form_fit_the_tablet_and_the_kiosk(page_as):

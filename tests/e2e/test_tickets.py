@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
     assert_keyboard_reaches_every_control,
+    assert_no_codes,
     create_resident,
     focus_is_visible,
     has_horizontal_scroll,
@@ -64,6 +65,7 @@ def test_3975_finds_the_caller_by_phone_and_logs_the_call_by_keyboard_alone(page
     expect(row).to_contain_text("Enlèvement des encombrants")
     expect(row).to_contain_text("Rendez-vous encombrants pris pour jeudi matin.")
     expect(page.get_by_role("heading", name=re.compile(r"Tickets, tous canaux \(1\)"))).to_be_visible()
+    assert_no_codes(page.locator("main").inner_text(), "la fiche de l'appelant")
 
 
 def _open_counter_ticket_form(page, last_name: str) -> int:
@@ -130,6 +132,9 @@ def test_counter_logs_a_critair_purchase_with_the_payment_protocol_and_refuses_a
     expect(page.get_by_role("region", name="Démarche")).to_contain_text("Borne tactile accessible PMR")
     expect(page.get_by_role("region", name="Démarche")).to_contain_text("État")
     assert "4111" not in page.content()
+    history = page.get_by_role("region", name="Historique")
+    expect(history).to_contain_text("Paiement accompagné : — → oui")
+    assert_no_codes(page.locator("main").inner_text(), "la page du ticket et son historique")
 
 
 @pytest.mark.parametrize("viewport", [{"width": 1080, "height": 1920}, {"width": 768, "height": 1024}],
@@ -177,7 +182,7 @@ def test_facil_familles_request_is_logged_on_the_family_number_and_followed_in_m
     expect(family).to_be_focused()
     expect(family).to_have_value(family_number)  # taken from the family's record
     page.get_by_label("Démarche", exact=True).select_option(
-        label="Facil'Familles : calcul du quotient familial (Ville)")
+        label="Facil'Familles : calcul du quotient familial (Ville de Paris)")
     expect(page.get_by_label("Statut")).to_have_value("open")  # a family request is followed until resolved
     page.get_by_label("Notes").fill("Avis d'imposition à fournir pour le quotient.")
     check_axe(page, "ticket-formulaire-facil-familles")
