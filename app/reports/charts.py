@@ -102,6 +102,12 @@ def _bars(title: str, labels, values, xlabel: str, ylabel: str, horizontal: bool
     return _document(height, title, parts)
 
 
+def _short(label: str, width: int = 24) -> str:
+    """A legend entry that fits its 170 px: "Mairie du 17e arrondissement" -> "Mairie du 17e arr."."""
+    label = label.replace(" arrondissement", " arr.")
+    return label if len(label) <= width else label[:width - 1] + "…"
+
+
 def _week_text(week) -> str:
     week = date.fromisoformat(week) if isinstance(week, str) else week
     return week.strftime("%d/%m")
@@ -146,7 +152,7 @@ def _lines(title: str, weeks, series: dict, ylabel: str, percent=False, partial=
         if legend_rows:
             lx, ly = left + 170 * (index % 4), 338 + 18 * (index // 4)
             parts.append(f'<rect x="{lx}" y="{ly - 9}" width="12" height="10" fill="{colour}"/>')
-            parts.append(_text(lx + 18, ly, name[:24], SMALL, "start"))
+            parts.append(_text(lx + 18, ly, _short(name), SMALL, "start"))
     parts.append(_text(left + plot_width / 2, 318, "Semaine (du lundi)"))
     if left_out:
         weeks_text = ", ".join(f"du {_week_text(w)}" for w in left_out)

@@ -160,7 +160,7 @@ def _print_setup(sheet, header_row: int) -> None:
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
-    sheet.print_gridlines()
+    sheet.hide_gridlines(0)  # gridlines on screen and on paper
     sheet.repeat_rows(header_row)
 
 

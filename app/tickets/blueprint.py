@@ -29,9 +29,10 @@ ROLE_FIELDS = {
 # Roles whose procedures may include an assisted payment (never on the phone).
 PAYMENT_ROLES = ("counter_agent", "facil_familles")
 ROLE_CHANNEL_CODE = {"counter_agent": "counter", "operator_3975": "phone_3975", "facil_familles": "facil_familles"}
-# What a new ticket starts as: a counter visit or a call is usually dealt with at once.
-ROLE_DEFAULTS = {"counter_agent": {"status": "closed", "outcome": "completed"},
-                 "operator_3975": {"status": "closed", "outcome": "completed"},
+# What a new ticket starts as: a counter visit or a call is usually dealt with at once. The outcome is
+# the agent's to choose: a rushed save records no success nobody saw.
+ROLE_DEFAULTS = {"counter_agent": {"status": "closed"},
+                 "operator_3975": {"status": "closed"},
                  "facil_familles": {"status": "open"}}
 
 

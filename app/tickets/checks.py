@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from app.cardnumbers import CARD_NUMBER_MESSAGE, contains_card_number
 from app.channels.rules import check_channel_rules
-from app.tickets.labels import FIELD_LABELS
+from app.tickets.labels import FIELD_LABELS, OPEN_STATUSES
 from app.tickets.models import DIGITAL_CHOICES, MODES, OUTCOMES, STATUSES
 from app.timeutil import as_utc, utcnow
 
@@ -48,8 +48,8 @@ def ticket_problems(values: dict) -> list[tuple[str, str]]:
     """Every rule a ticket must obey. `values` holds attributes plus resolved objects.
 
     Keys read: channel, site, device, procedure (objects or None), resident_id, anonymous, status,
-    outcome, mode, digital_choice, payment_assisted, protocol_confirmed, opened_at, closed_at and the
-    free-text fields of TEXT_LIMITS.
+    outcome, mode, digital_choice, payment_assisted, protocol_confirmed, opened_at, closed_at, optionally
+    transferred_from_id, and the free-text fields of TEXT_LIMITS.
     """
     problems = card_number_problems(values)
     for field, limit in TEXT_LIMITS.items():
@@ -81,9 +81,12 @@ def ticket_problems(values: dict) -> list[tuple[str, str]]:
     elif values.get("site") is None:
         problems.append(("site_id", "Choisissez le site."))
     else:
+        # A ticket received by transfer waits for the resident: its device is known once it is handled.
+        awaiting = bool(values.get("transferred_from_id")) and values.get("status") in OPEN_STATUSES
         for field, message in check_channel_rules(channel, values.get("site"), values.get("device"),
                                                   values.get("family_number")):
-            problems.append((_RULE_FIELDS.get(field, field), message))
+            if not (awaiting and field == "device" and values.get("device") is None):
+                problems.append((_RULE_FIELDS.get(field, field), message))
     return problems
 
 
@@ -97,7 +100,7 @@ def ticket_values(ticket) -> dict:
 
     values = {name: getattr(ticket, name) for name in (
         "resident_id", "anonymous", "status", "outcome", "mode", "digital_choice", "payment_assisted",
-        "protocol_confirmed", "opened_at", "closed_at", *TEXT_LIMITS)}
+        "protocol_confirmed", "opened_at", "closed_at", "transferred_from_id", *TEXT_LIMITS)}
     with db.session.no_autoflush:  # the ticket being checked must not be flushed by these reads
         values.update(channel=get(Channel, ticket.channel_id), site=get(Site, ticket.site_id),
                       device=get(Device, ticket.device_id), procedure=get(Procedure, ticket.procedure_id))

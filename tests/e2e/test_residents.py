@@ -57,7 +57,7 @@ def test_search_page_and_resident_page_have_no_serious_accessibility_violation(p
     check_axe(page, "recherche")
     page.get_by_label("Rechercher un usager").last.fill(last_name)
     page.get_by_role("button", name="Rechercher", exact=True).last.click()
-    results = page.get_by_role("region", name=re.compile("usager\\(s\\) trouvé"))
+    results = page.get_by_role("region", name=re.compile("usagers? trouvés?"))
     expect(results.get_by_role("link", name=re.compile(last_name.upper()))).to_be_visible()
     check_axe(page, "recherche-resultats")
     save_screenshot(page, "recherche")
