@@ -24,3 +24,13 @@ def check_channel_rules(channel: Channel, site: Site | None, device: Device | No
         problems.append(("device", f"Le dispositif « {device.label} » n'est pas installé sur le site "
                                    f"« {site.label} »."))
     return problems
+
+
+def equipment_warning(channel: Channel, site: Site | None) -> str | None:
+    """Why no ticket of `channel` can be saved at `site` (it needs a device and the site has none), or None."""
+    if site is None or not channel.requires_device:
+        return None
+    if any(d.active and d.code != "none" for d in site.devices):
+        return None
+    return (f"Le site « {site.label} » n'a aucun dispositif (borne, tablette, poste double écran), alors que le "
+            f"canal « {channel.label} » en exige un : ajoutez-en un à ce site dans les référentiels.")

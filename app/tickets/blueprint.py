@@ -9,6 +9,7 @@ from app.auth.access import TICKET_ROLES, can_view_ticket
 from app.channels.labels import owner_label
 from app.channels.models import Channel, Device, Procedure, Site
 from app.channels.queries import get_by_code, list_active_devices, list_active_procedures
+from app.channels.rules import equipment_warning
 from app.extensions import db
 from app.tickets.forms import choices
 from app.tickets.models import Ticket
@@ -61,6 +62,13 @@ def profile_for(agent) -> Profile:
         abort(403)
     devices = [d for d in list_active_devices(site) if d.code != "none"] if channel.requires_device else []
     return Profile(channel, site, devices, ROLE_FIELDS[agent.role], agent.role in PAYMENT_ROLES)
+
+
+def equipment_warning_for(role: str, site: Site | None) -> str | None:
+    """What stops an agent of `role` at `site` from logging a ticket (a counter without any device), or None."""
+    code = ROLE_CHANNEL_CODE.get(role)
+    channel = get_by_code(Channel, code) if code else None
+    return equipment_warning(channel, site) if channel is not None else None
 
 
 def procedure_label(procedure: Procedure) -> str:

@@ -17,6 +17,7 @@ from app.tickets.blueprint import (
     ROLE_DEFAULTS,
     attach_errors,
     bp,
+    equipment_warning_for,
     fill_pickers,
     keep_only,
     paying_procedure_ids,
@@ -79,6 +80,9 @@ def new():
     profile = profile_for(current_user)
     if not can_create_ticket(current_user, profile.channel.code, profile.site.id):
         abort(403)
+    warning = equipment_warning_for(current_user.role, profile.site)
+    if warning:  # said before anything is typed: no ticket could be saved here
+        return render_template("tickets/no_equipment.html", profile=profile, warning=warning), 409
     resident = _resident_from_args()
     anonymous = request.values.get("anonymous") in ("1", "y", "on")
     if resident is None and not anonymous:
