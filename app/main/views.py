@@ -1,6 +1,6 @@
 """Home page per role and the health check."""
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
@@ -34,6 +34,13 @@ def add_home_action(roles, label: str, endpoint: str, description: str) -> None:
 def home():
     actions = [a for a in HOME_ACTIONS.get(current_user.role, []) if a[1] in current_app.view_functions]
     return render_template("main/home.html", actions=actions, role_label=ROLE_LABELS[current_user.role])
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The icon browsers ask for on every page (public, cached a week)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=7 * 24 * 3600)
 
 
 @bp.route("/health")

@@ -84,8 +84,12 @@ def run(run_id):
     report_run = _run_or_404(run_id)
     files = {f.format: f for f in db.session.execute(
         db.select(ReportFile.id, ReportFile.format, ReportFile.filename).where(ReportFile.run_id == run_id)).all()}
-    params = ReportParams.from_dict(report_run.params)
-    tables = {result.id: stored_for_people(result.data, params.start, params.end) for result in report_run.results}
+    try:
+        params = ReportParams.from_dict(report_run.params)
+        start, end = params.start, params.end
+    except ReportError:  # a run stored without its period: tables without the partial-week count
+        start = end = None
+    tables = {result.id: stored_for_people(result.data, start, end) for result in report_run.results}
     names = next((r.data.get("names") for r in report_run.results if r.data.get("names")), {})
     return render_template("reports/run.html", run=report_run, files=files, reports=REPORTS, tables=tables,
                            names=names, run_title=run_title(report_run))

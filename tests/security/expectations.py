@@ -67,6 +67,7 @@ SAMPLES = {
 EXPECTED: dict[str, Route] = {
     # Public and every signed-in agent.
     "main.health": Route(get={role: 200 for role in ROLES}),
+    "main.favicon": Route(get={role: 200 for role in ROLES}),
     "main.home": Route(get=allow(*SIGNED_IN)),
     "auth.login": Route(get={ANONYMOUS: 200} | {role: 302 for role in SIGNED_IN}, skip_post=ROLES),
     "auth.logout": post_only(*SIGNED_IN),
