@@ -172,3 +172,14 @@ def test_libreoffice_shows_the_pilot_state_share_as_20_0_percent(app, reference,
     assert "Part de l'État;20,0 %" in shown
     assert "Tickets;25" in shown
     assert date(2017, 1, 2).strftime("%d/%m/%Y") in shown
+
+
+def test_tied_services_are_listed_in_french_order():
+    import pandas as pd
+
+    from app.reports.builders import build_breakdown
+
+    frame = pd.DataFrame({"service": ["Dossier de mariage", "Déclaration de revenus", "école", "Zoo"],
+                          "tickets": [2, 2, 2, 2]})
+    assert list(build_breakdown(frame, "service")["service"]) == [
+        "Déclaration de revenus", "Dossier de mariage", "école", "Zoo"]
