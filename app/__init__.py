@@ -11,7 +11,7 @@ from app.extensions import csrf, db, login_manager, migrate
 
 logger = logging.getLogger(__name__)
 
-PUBLIC_ENDPOINTS = {"auth.login", "static", "main.health", "main.health_live"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "main.health", "main.health_live", "main.favicon"}
 
 
 def _sqlite_pragmas(engine) -> None:
@@ -111,6 +111,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     hardening.init_app(app)
 
     from app import (
+        compression,
         errors,
         filters,
         models,  # noqa: F401 - every model registered before anything queries
@@ -122,6 +123,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     filters.init_app(app)
     init_cli(app)
+    compression.init_app(app)  # registered before the headers hook, so it runs after it (hooks run in reverse)
     app.before_request(_require_sign_in)
     app.after_request(_security_headers)
     return app

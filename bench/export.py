@@ -28,14 +28,14 @@ def xlsx_job(row_count: int) -> dict:
     from app.reports.exports import build_xlsx
     from app.reports.params import ReportParams
     from app.reports.registry import Report
-    from app.tickets.list_views import EXPORT_HEADER
+    from app.tickets.export import EXPORT_COLUMNS
     from app.tickets.queries import TicketFilters, export_rows
     from bench.profiles import top_functions
 
     started = time.perf_counter()
     rows = [tuple(row) for row in islice(export_rows(TicketFilters()), row_count)]
     fetched = time.perf_counter()
-    frame = pd.DataFrame(rows, columns=list(EXPORT_HEADER))
+    frame = pd.DataFrame(rows, columns=list(EXPORT_COLUMNS))
     output = {"summary": {"tickets": len(frame)}, "tables": {"tickets": frame}}
     profile = cProfile.Profile()
     profile.enable()

@@ -162,7 +162,8 @@ def measure_logging(url: str, port: int, sessions: list[dict], clients_list, sec
 
 def _queue_cursor(url: str, site_code: str, page: int) -> tuple[str | None, int]:
     """The `after` cursor of page `page` of the site's queue (oldest first), or of its last page."""
-    from app.tickets.queries import OPEN_STATUSES, encode_cursor
+    from app.tickets.labels import OPEN_STATUSES
+    from app.tickets.queries import encode_cursor
 
     with psycopg.connect(dsn_of(url)) as conn:
         site_id = conn.execute("SELECT id FROM sites WHERE code = %s", (site_code,)).fetchone()[0]

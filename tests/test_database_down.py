@@ -95,7 +95,7 @@ def stopped_postgres_app():
 def _pages(app) -> list[str]:
     urls = []
     for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.endpoint in ("static", "main.health"):
+        if "GET" not in rule.methods or rule.endpoint in ("static", "main.health", "main.health_live", "main.favicon"):
             continue
         values = {arg: "channels" if arg == "kind" else ("csv" if arg == "fmt" else 1) for arg in rule.arguments}
         try:
@@ -123,3 +123,5 @@ def test_every_page_answers_the_french_error_page_when_the_database_is_down(stop
     _assert_unavailable_page(sign_in(stranger, "admin-panne"), "sign-in")
     health = stranger.get("/health")
     assert health.status_code == 503 and health.get_json()["database"] == "error"
+    live = stranger.get("/health/live")
+    assert live.status_code == 503 and live.get_json()["database"] == "error"

@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from app.audit.labels import ACTION_LABELS
+from app.collation import sorted_french
 
 
 class AuditSearchForm(FlaskForm):
@@ -13,7 +14,7 @@ class AuditSearchForm(FlaskForm):
 
     agent = StringField("Agent (identifiant ou nom)", validators=[Optional(), Length(max=80)])
     resident = StringField("Usager (numéro ou nom)", validators=[Optional(), Length(max=120)])
-    action = SelectField("Action", choices=[SelectChoice("", "Toutes")] + [SelectChoice(code, label) for code, label in sorted(ACTION_LABELS.items(), key=lambda c: c[1])],
+    action = SelectField("Action", choices=[SelectChoice("", "Toutes")] + [SelectChoice(code, label) for code, label in sorted_french(ACTION_LABELS.items(), key=lambda c: c[1])],
                          validate_choice=True, default="")
     start = DateField("Du", validators=[Optional()])
     end = DateField("Au", validators=[Optional()])

@@ -10,6 +10,7 @@ from app.auth.models import Agent
 from app.contacts.models import Resident
 from app.contacts.normalise import name_key
 from app.extensions import db
+from app.tickets.models import Ticket
 from app.timeutil import paris_day_bounds
 
 
@@ -76,3 +77,12 @@ def agent_names(agent_ids) -> dict[int, str]:
         return {}
     rows = db.session.execute(db.select(Agent.id, Agent.name).where(Agent.id.in_(ids)))
     return {agent_id: name for agent_id, name in rows}
+
+
+def ticket_references(entries) -> dict[str, str]:
+    """{ticket id as text: reference} of the tickets these entries are about (one query)."""
+    from_ids = {e.object_id for e in entries if e.object_type == "ticket" and (e.object_id or "").isdigit()}
+    if not from_ids:
+        return {}
+    rows = db.session.execute(db.select(Ticket.id, Ticket.reference).where(Ticket.id.in_([int(i) for i in from_ids])))
+    return {str(ticket_id): reference for ticket_id, reference in rows}

@@ -3,12 +3,14 @@
 from flask import Blueprint, render_template, request
 
 from app.audit.forms import AuditSearchForm
-from app.audit.labels import action_label
-from app.audit.queries import AuditFilters, agent_names, search_audit_entries
+from app.audit.labels import action_label, detail_lines, object_text
+from app.audit.queries import AuditFilters, agent_names, search_audit_entries, ticket_references
 from app.audit.services import record
 from app.auth.guards import role_required
+from app.contacts.forms import FIELD_TITLES
 from app.extensions import db
 from app.main.views import add_home_action
+from app.tickets.labels import FIELD_LABELS
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -34,6 +36,8 @@ def index():
                        "results": pagination.total})
         db.session.commit()
     names = agent_names(entry.agent_id for entry in pagination.items)
+    references = ticket_references(pagination.items)
     status = 400 if form.errors else 200
     return render_template("audit/index.html", form=form, pagination=pagination, names=names,
-                           action_label=action_label), status
+                           action_label=action_label, references=references, object_text=object_text,
+                           detail_lines=detail_lines, field_labels=FIELD_TITLES | FIELD_LABELS), status

@@ -12,6 +12,7 @@ from app.auth.services import AgentError, list_agents
 from app.channels.models import Site
 from app.extensions import db
 from app.main.views import add_home_action
+from app.tickets.blueprint import equipment_warning_for
 
 bp = Blueprint("agents_admin", __name__, url_prefix="/admin/agents")
 
@@ -37,6 +38,12 @@ def index():
     return render_template("auth/admin_agents.html", agents=list_agents(), toggle_form=ToggleActiveForm())
 
 
+def _warn_about_equipment(agent: Agent) -> None:
+    warning = equipment_warning_for(agent.role, agent.site)
+    if warning:
+        flash(f"Attention : {agent.name} ne pourra enregistrer aucun ticket. {warning}", "warning")
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("admin")
 def create():
@@ -52,6 +59,7 @@ def create():
         else:
             db.session.commit()
             flash(f"Agent {agent.login} créé.", "success")
+            _warn_about_equipment(agent)
             return redirect(url_for("agents_admin.index"))
     return render_template("auth/admin_agent_form.html", form=form, agent=None), 400 if form.errors else 200
 
@@ -71,6 +79,7 @@ def edit(agent_id):
         else:
             db.session.commit()
             flash("Agent modifié." if changes else "Aucune modification.", "success")
+            _warn_about_equipment(agent)
             return redirect(url_for("agents_admin.index"))
     return render_template("auth/admin_agent_form.html", form=form, agent=agent,
                            password_form=PasswordResetForm(), toggle_form=ToggleActiveForm()), \

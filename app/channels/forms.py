@@ -17,7 +17,7 @@ from wtforms.meta import DefaultMeta
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.channels.labels import AVAILABILITY_LABELS, OWNER_LABELS, SITE_KIND_LABELS
+from app.channels.labels import AVAILABILITY_LABELS, OWNER_LABELS, OWNER_TITLE, SITE_KIND_LABELS
 from app.channels.services import CODE_PATTERN, CODE_RULE
 
 REQUIRED = "Ce champ est obligatoire."
@@ -95,7 +95,7 @@ class DeviceForm(ReferenceForm):
 class ProcedureForm(ReferenceForm):
     code = _code_field(60)
     label = _label_field(250)
-    owner = SelectField("Porteur", choices=choices(OWNER_LABELS.items()),
+    owner = SelectField(OWNER_TITLE, choices=choices(OWNER_LABELS.items()),
                         validators=[DataRequired(REQUIRED)])
     domain = StringField("Domaine", description="Par exemple : famille, mobilité, état civil, stationnement.",
                          validators=[DataRequired(REQUIRED), Length(max=60, message="60 caractères au plus.")])
@@ -124,7 +124,7 @@ class ProcedureFilterForm(FlaskForm):
     q = StringField("Rechercher (code, libellé, domaine)", validators=[Optional(), Length(max=100)])
     status = SelectField("État", choices=choices([("", "Toutes"), ("active", "Actives"), ("inactive", "Désactivées")]),
                          validators=[Optional()])
-    owner = SelectField("Porteur", choices=choices([("", "Tous"), *OWNER_LABELS.items()]), validators=[Optional()])
+    owner = SelectField(OWNER_TITLE, choices=choices([("", "Tous"), *OWNER_LABELS.items()]), validators=[Optional()])
     availability = SelectField("Disponibilité", choices=choices([("", "Toutes"), *AVAILABILITY_LABELS.items()]),
                                validators=[Optional()])
 

@@ -11,3 +11,11 @@ SITE_KIND_LABELS = {
     "phone_platform": "Plateforme téléphonique",
     "family_office": "Bureau Facil'Familles",
 }
+
+# The procedure's owner: one heading and one spelling of each value, everywhere.
+OWNER_TITLE = "Porteur"
+
+
+def owner_label(code) -> str:
+    """"Ville de Paris", "État", or "—" for no procedure."""
+    return OWNER_LABELS.get(code, "—") if code else "—"

@@ -11,6 +11,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 
 from app.channels.models import Channel, Device, Procedure, Site
+from app.collation import french_key, sorted_french
 from app.extensions import db
 from app.timeutil import paris_day, utcnow
 
@@ -21,9 +22,9 @@ def _active_or_included(model, include_id: int | None):
     return or_(model.active.is_(True), model.id == include_id)
 
 
-def _site_order():
+def _site_order(site: Site) -> tuple:
     # Town halls by arrondissement, then the platforms by label.
-    return (Site.arrondissement.is_(None), Site.arrondissement, Site.label)
+    return site.arrondissement is None, site.arrondissement or 0, french_key(site.label)
 
 
 def get_by_code(model, code: str):
@@ -34,13 +35,13 @@ def get_by_code(model, code: str):
 def list_active_channels(include_id: int | None = None) -> list[Channel]:
     """Channels offered in pickers, in their display order."""
     query = db.select(Channel).where(_active_or_included(Channel, include_id))
-    return list(db.session.execute(query.order_by(Channel.sort_order, Channel.label)).scalars())
+    return sorted(db.session.execute(query).scalars(), key=lambda c: (c.sort_order, french_key(c.label)))
 
 
 def list_active_sites(include_id: int | None = None) -> list[Site]:
     """Sites offered in pickers: town halls by arrondissement, then the platforms."""
     query = db.select(Site).where(_active_or_included(Site, include_id))
-    return list(db.session.execute(query.order_by(*_site_order())).scalars())
+    return sorted(db.session.execute(query).scalars(), key=_site_order)
 
 
 def list_active_devices(site: Site | None = None, include_id: int | None = None) -> list[Device]:
@@ -72,23 +73,23 @@ def list_active_procedures(on_date: date | None = None, include_id: int | None =
     condition = procedure_is_current(on_date)
     if include_id is not None:
         condition = condition | (Procedure.id == include_id)
-    query = db.select(Procedure).where(condition).order_by(Procedure.label)
-    return list(db.session.execute(query).scalars())
+    query = db.select(Procedure).where(condition)
+    return sorted_french(db.session.execute(query).scalars(), key=lambda p: p.label)
 
 
 # Admin lists: every row, active or not.
 
 def list_channels() -> list[Channel]:
     """Every channel, active first, in display order."""
-    query = (db.select(Channel).options(selectinload(Channel.required_site))
-             .order_by(Channel.active.desc(), Channel.sort_order, Channel.label))
-    return list(db.session.execute(query).scalars())
+    query = db.select(Channel).options(selectinload(Channel.required_site))
+    return sorted(db.session.execute(query).scalars(),
+                  key=lambda c: (not c.active, c.sort_order, french_key(c.label)))
 
 
 def list_sites() -> list[Site]:
     """Every site, active first."""
-    query = db.select(Site).options(selectinload(Site.installations)).order_by(Site.active.desc(), *_site_order())
-    return list(db.session.execute(query).scalars())
+    query = db.select(Site).options(selectinload(Site.installations))
+    return sorted(db.session.execute(query).scalars(), key=lambda s: (not s.active, *_site_order(s)))
 
 
 def list_devices() -> list[Device]:
@@ -116,7 +117,7 @@ def list_procedures(search: str | None = None, status: str | None = None, owner:
         query = query.where(Procedure.owner == owner)
     if availability:
         query = query.where(Procedure.availability == availability)
-    return list(db.session.execute(query.order_by(Procedure.active.desc(), Procedure.label)).scalars())
+    return sorted(db.session.execute(query).scalars(), key=lambda p: (not p.active, french_key(p.label)))
 
 
 def list_all_procedures_by_code() -> list[Procedure]:
@@ -126,8 +127,8 @@ def list_all_procedures_by_code() -> list[Procedure]:
 
 def list_procedure_domains() -> list[str]:
     """The domains in use, for suggestions when typing one."""
-    query = db.select(Procedure.domain).distinct().order_by(Procedure.domain)
-    return [d for d in db.session.execute(query).scalars() if d]
+    query = db.select(Procedure.domain).distinct()
+    return sorted_french(d for d in db.session.execute(query).scalars() if d)
 
 
 def channels_requiring_site(site: Site) -> list[Channel]:

@@ -18,6 +18,7 @@ from app.channels.forms import (
 )
 from app.channels.labels import AVAILABILITY_LABELS, OWNER_LABELS, SITE_KIND_LABELS
 from app.channels.models import Channel, Device, Procedure, Site
+from app.channels.rules import NO_DEVICE
 from app.extensions import db
 from app.main.views import add_home_action
 from app.timeutil import paris_day, utcnow
@@ -141,7 +142,8 @@ def edit_site(site_id=None):
     site = db.get_or_404(Site, site_id) if site_id else None
     form = _form(SiteForm, site)
     linked = {d.id for d in site.devices} if site else set()
-    offered = [d for d in queries.list_devices() if d.active or d.id in linked]
+    # "Aucun dispositif" is the absence of a device, not one a site can have: never offered, never kept.
+    offered = [d for d in queries.list_devices() if (d.active or d.id in linked) and d.code != NO_DEVICE]
     form.device_ids.choices = choices((d.id, d.label + ("" if d.active else " (désactivé)")) for d in offered)
     if request.method == "GET":
         form.device_ids.data = sorted(linked)
@@ -156,7 +158,7 @@ def edit_site(site_id=None):
         return site
 
     return _edit_page(form, save, site, "sites", "Modifier le site" if site else "Nouveau site",
-                      installations=site.installations if site else [])
+                      installations=[i for i in site.installations if i.device.code != NO_DEVICE] if site else [])
 
 
 @bp.route("/devices/")

@@ -18,6 +18,7 @@ from app.contacts.models import Resident, ResidentChange
 from app.contacts.namewords import correct_words
 from app.contacts.normalise import (
     ContactValueError,
+    identifier_spellings,
     looks_like_phone,
     name_key,
     normalise_email,
@@ -25,13 +26,13 @@ from app.contacts.normalise import (
 )
 from app.contacts.similarity import covers, similarity, word_similarity
 from app.extensions import db
+from app.tickets.labels import OPEN_STATUSES
 from app.tickets.models import Ticket
 
 MIN_NAME_CHARS = 3
 WORD_SIMILARITY_THRESHOLD = 0.5  # "lefebvre" against "lefevre marie" scores 0.55
 FUZZY_CANDIDATES = 2000  # rows the typo-tolerant tier may rank, at most (bounds a very common name)
 CORRECTED_SPELLINGS = 8  # spellings (corrected words, in some order) tier 3 reads, best first
-OPEN_STATUSES = ("open", "in_progress", "waiting_resident")
 
 
 class SearchQueryError(ValueError):
@@ -64,7 +65,8 @@ def _is_postgresql() -> bool:
 def _identifier_matches(q: str, limit: int) -> list[Resident]:
     """Exact matches on email, phone, compte parisien reference or family number."""
     raw = q.strip()
-    conditions = [Resident.account_ref.in_({raw, raw.upper()}), Resident.family_number == raw]
+    spellings = identifier_spellings(raw)
+    conditions = [Resident.account_ref.in_(spellings), Resident.family_number.in_(spellings)]
     if "@" in raw:
         try:
             conditions.append(Resident.email == normalise_email(raw))

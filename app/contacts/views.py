@@ -3,22 +3,24 @@
 from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.audit.queries import agent_names
 from app.auth.access import can_see_family_number, can_see_ticket_notes, can_view_ticket
 from app.auth.sessions import note_resident_looked_up, residents_looked_up
 from app.contacts import edit_views  # noqa: F401 - registers the create, edit and merge routes
 from app.contacts.blueprint import bp, readers_only, ticket_url
 from app.contacts.forms import FIELD_TITLES, NEED_LABELS, QuickCreateForm, SearchForm
+from app.contacts.labels import HISTORY_ACTIONS, change_value
 from app.contacts.models import Resident
 from app.contacts.normalise import display_phone, looks_like_phone
 from app.contacts.queries import SearchQueryError, get_live_resident, resident_history, resident_tickets
 from app.contacts.reads import record_read, search_for
 from app.extensions import db
 from app.main.views import add_home_action
+from app.tickets.labels import OPEN_STATUSES, STATUS_LABELS
 
 __all__ = ["bp"]
 LIVE_LIMIT = 8
-STATUS_LABELS = {"open": "Ouvert", "in_progress": "En cours", "waiting_resident": "En attente de l'usager",
-                 "resolved": "Résolu", "closed": "Clos", "transferred": "Transféré"}
+SHOWN, COUNT_LIMIT = 20, 500
 
 add_home_action(("counter_agent", "operator_3975", "facil_familles"), "Rechercher un usager", "contacts.index",
                 "Retrouver un usager par nom, téléphone, e-mail ou référence, ou le créer.")
@@ -47,15 +49,17 @@ def index():
 @readers_only
 def search():
     """The plain search form: POST only, so the searched text stays out of URLs and access logs."""
-    form, results = SearchForm(), None
+    form, results, total = SearchForm(), None, 0
     if form.validate_on_submit():
         try:
-            results = search_for(current_user, form.q.data, "search")
+            # Counted up to COUNT_LIMIT (one read, the same tiers); the page lists the first SHOWN.
+            found = search_for(current_user, form.q.data, "search", limit=COUNT_LIMIT + 1)
+            results, total = found[:SHOWN], len(found)
         except SearchQueryError as exc:
             form.q.errors.append(exc.message)
         db.session.commit()
-    return render_template("contacts/search.html", form=form, results=results,
-                           quick=_quick_form_for(form.q.data or ""))
+    return render_template("contacts/search.html", form=form, results=results, total=total, shown=SHOWN,
+                           count_limit=COUNT_LIMIT, quick=_quick_form_for(form.q.data or ""))
 
 
 @bp.route("/search/live", methods=["POST"])
@@ -100,8 +104,9 @@ def show(resident_id: int):
     return render_template("contacts/show.html", resident=resident, timeline=timeline,
                            history=history if show_family else _without_family_numbers(resident, history),
                            field_labels=FIELD_TITLES, need_labels=NEED_LABELS,
-                           status_labels=STATUS_LABELS, show_family=show_family,
-                           display_phone=display_phone)
+                           status_labels=STATUS_LABELS, open_statuses=OPEN_STATUSES, show_family=show_family,
+                           display_phone=display_phone, change_value=change_value, history_actions=HISTORY_ACTIONS,
+                           agent_names=agent_names(c.agent_id for c in history))
 
 
 def _without_family_numbers(resident: Resident, history: list) -> list[dict]:

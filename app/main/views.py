@@ -1,6 +1,6 @@
 """Home page per role and the health check."""
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from flask_login import current_user, login_required
 
 from app.config import ROLE_LABELS
@@ -47,6 +47,13 @@ def _training_reminders() -> dict:
         team = len(expiring_trainings(today, EXPIRING_DAYS, site_ids=sites))
     return {"training_reminders": expiring_trainings(today, EXPIRING_DAYS, agent_id=current_user.id),
             "team_training_reminders": team}
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The icon browsers ask for on every page (public, cached a week)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=7 * 24 * 3600)
 
 
 @bp.route("/health")

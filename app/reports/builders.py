@@ -9,7 +9,15 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from app.collation import french_key
 from app.reports.facts.models import HANDLING_BUCKETS
+
+
+def _collate(column: pd.Series) -> pd.Series:
+    """Sort key of a column: French collation for text (« Déclaration » before « Dossier »)."""
+    if pd.api.types.is_numeric_dtype(column):
+        return column
+    return column.map(lambda v: "\x00".join(french_key(v)) if isinstance(v, str) else v)
 
 
 def week_of(day) -> date:
@@ -169,7 +177,8 @@ def build_breakdown(frame: pd.DataFrame, key: str, label_column: str | None = No
         table["mean_minutes"] = [mean_minutes(s, c) for s, c in zip(table["handling_seconds"], table["closed"],
                                                                     strict=True)]
         table = table.drop(columns=["handling_seconds"])
-    return table.sort_values(["tickets"] + keys, ascending=[False] + [True] * len(keys)).reset_index(drop=True)
+    return table.sort_values(["tickets"] + keys, ascending=[False] + [True] * len(keys),
+                             key=_collate).reset_index(drop=True)
 
 
 def build_outcomes(outcomes: pd.DataFrame, histogram: pd.DataFrame) -> dict:
@@ -215,7 +224,7 @@ def _rate_table(frame: pd.DataFrame, key: str, part: str, whole: str, rate: str)
         return pd.DataFrame(columns=[key, whole, part, rate])
     table = frame.groupby(key)[[whole, part]].sum().reset_index()
     table[rate] = [share(p, w) for p, w in zip(table[part], table[whole], strict=True)]
-    return table.sort_values([whole, key], ascending=[False, True]).reset_index(drop=True)
+    return table.sort_values([whole, key], ascending=[False, True], key=_collate).reset_index(drop=True)
 
 
 def build_payment(frame: pd.DataFrame) -> dict:

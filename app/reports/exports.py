@@ -1,13 +1,27 @@
-"""CSV and XLSX exports of a run: the same tables as the page, formulas never executed."""
+"""CSV and XLSX exports of a run, as a manager opens them in a French spreadsheet; formulas never executed.
+
+Both read the tables through `present.for_people` (labels, not codes; weeks as dates). The XLSX has a
+"Synthèse" sheet with every report's figures, then one sheet per table: French names, a frozen and
+styled header row, columns sized to their content, shares as percentages, numbers and dates formatted.
+The CSV is what French Excel opens directly: semicolons, UTF-8 with a BOM, decimal commas, shares as
+"20,0 %", dates as dd/mm/yyyy.
+"""
 
 import csv
 import io
+from datetime import date
 
 import pandas as pd
 import xlsxwriter
 
 from app.exports import safe_cell
-from app.reports.tables import SUMMARY_LABELS, TABLE_LABELS, heading
+from app.reports.labels import heading, sheet_name, summary_label, table_label
+from app.reports.present import for_people
+from app.reports.tables import is_share
+
+SUMMARY_SHEET = "Synthèse"
+MAX_WIDTH, MIN_WIDTH = 60, 8
+_SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
 def export_filename(run) -> str:
@@ -15,70 +29,196 @@ def export_filename(run) -> str:
     return f"relais-{run.name}-{params['from']}-{params['to']}-run{run.id}"
 
 
-def _cell(value):
+def _plain(value):
     if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return safe_cell(value.item() if hasattr(value, "item") else value)
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
-def _sections(computed):
-    """(report, section title, columns, rows) for each summary and table."""
-    for report, output in computed:
-        summary = [[SUMMARY_LABELS.get(k, k), v] for k, v in output["summary"].items()]
-        yield report, "Synthèse", ["Indicateur", "Valeur"], summary
-        for name, frame in output["tables"].items():
-            rows = frame.astype(object).where(frame.notna(), None).values.tolist()
-            yield report, TABLE_LABELS.get(name, name), [heading(c) for c in frame.columns], rows
-
-
-def _period(params) -> str:
+def _period(params, names: dict | None = None) -> str:
+    names = names or {}
     text = f"Période du {params.start:%d/%m/%Y} au {params.end:%d/%m/%Y}"
     if params.sites:
-        text += " ; sites : " + ", ".join(params.sites)
+        text += " ; sites : " + ", ".join(names.get("site", {}).get(s, s) for s in params.sites)
     if params.channels:
-        text += " ; canaux : " + ", ".join(params.channels)
+        text += " ; canaux : " + ", ".join(names.get("channel", {}).get(c, c) for c in params.channels)
     return text
 
 
-def build_csv(computed, params) -> bytes:
-    """One CSV (semicolon, UTF-8 with BOM for spreadsheets): a titled block per summary and table."""
+def _people(computed, params, names):
+    """(report, output, tables for people) for each computed report."""
+    for report, output in computed:
+        yield report, output, for_people(output["tables"], names or {}, params.start, params.end)
+
+
+def csv_text(column: str, value) -> str:
+    """A cell as French Excel reads it: decimal comma, shares as "20,0 %", dates dd/mm/yyyy."""
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and is_share(column):
+        return f"{value * 100:.1f} %".replace(".", ",")
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",") if abs(value) < 1e15 else str(value)
+    return safe_cell(value) if isinstance(value, str) else str(value)
+
+
+def build_csv(computed, params, names: dict | None = None) -> bytes:
+    """One CSV (semicolon, UTF-8 with BOM): a titled block per summary and table."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_cell(_period(params))])
-    for report, title, columns, rows in _sections(computed):
+    writer.writerow([safe_cell(_period(params, names))])
+    for report, output, tables in _people(computed, params, names):
         writer.writerow([])
-        writer.writerow([_cell(f"{report.title} — {title}")])
-        writer.writerow([_cell(c) for c in columns])
-        writer.writerows([[_cell(v) for v in row] for row in rows])
+        writer.writerow([safe_cell(f"{report.title} — Synthèse")])
+        writer.writerow(["Indicateur", "Valeur"])
+        writer.writerows([[summary_label(k), csv_text(k, v)] for k, v in output["summary"].items()])
+        for name, frame in tables.items():
+            writer.writerow([])
+            writer.writerow([safe_cell(f"{report.title} — {table_label(name)}")])
+            writer.writerow([safe_cell(heading(c)) for c in frame.columns])
+            for row in frame.itertuples(index=False):
+                writer.writerow([csv_text(c, v) for c, v in zip(frame.columns, row, strict=True)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def build_xlsx(computed, params) -> bytes:
-    """One workbook: a sheet per report, its summary then its tables, each under a bold title."""
+class _Formats:
+    """The workbook's cell formats (French display comes from the reader's locale: 20,0 %, 1 200)."""
+
+    def __init__(self, workbook):
+        add = workbook.add_format
+        self.title = add({"bold": True, "font_size": 13})
+        self.note = add({"italic": True, "font_color": "#374151"})
+        self.header = add({"bold": True, "font_color": "#ffffff", "bg_color": "#1f4e8c", "text_wrap": True,
+                           "valign": "top", "border": 1, "border_color": "#c8ccd2"})
+        self.percent = add({"num_format": "0.0 %"})
+        self.integer = add({"num_format": "#,##0"})
+        self.decimal = add({"num_format": "#,##0.0"})
+        self.date = add({"num_format": "dd/mm/yyyy", "align": "left"})
+        self.section = add({"bold": True, "bg_color": "#eef2f7"})
+
+
+def _display_length(column: str, value) -> int:
+    value = _plain(value)
+    if value is None:
+        return 0
+    if isinstance(value, date):
+        return 10
+    if isinstance(value, float):
+        return len(f"{value * 100:.1f} %") if is_share(column) else len(f"{value:,.1f}")
+    if isinstance(value, int):
+        return len(f"{value:,}")
+    return len(str(value))
+
+
+def _heading_width(text: str) -> int:
+    """A header wraps on spaces: wide enough for its longest word, and for a third of it on one line."""
+    return max([len(w) for w in text.split()] + [len(text) // 3 + 1])
+
+
+def _write_cell(sheet, row: int, col: int, column: str, value, formats: _Formats) -> None:
+    value = _plain(value)
+    if value is None:
+        sheet.write_blank(row, col, None)
+    elif isinstance(value, bool):
+        sheet.write_string(row, col, "oui" if value else "non")
+    elif isinstance(value, date):
+        sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), formats.date)
+    elif isinstance(value, float) and is_share(column):
+        sheet.write_number(row, col, value, formats.percent)
+    elif isinstance(value, float):
+        sheet.write_number(row, col, value, formats.decimal)
+    elif isinstance(value, int):
+        sheet.write_number(row, col, value, formats.integer)
+    else:
+        sheet.write_string(row, col, str(safe_cell(value)))
+
+
+def _write_table(sheet, top: int, columns: list[str], headings: list[str], rows: list, formats: _Formats) -> None:
+    """A header row (styled, frozen, with a filter) at `top`, then the rows; columns sized to their content."""
+    sheet.set_row(top, None)
+    for col, text in enumerate(headings):
+        sheet.write_string(top, col, str(safe_cell(text)), formats.header)
+    for offset, values in enumerate(rows, start=1):
+        for col, (column, value) in enumerate(zip(columns, values, strict=True)):
+            _write_cell(sheet, top + offset, col, column, value, formats)
+    for col, (column, text) in enumerate(zip(columns, headings, strict=True)):
+        longest = max([_display_length(column, r[col]) for r in rows] + [_heading_width(text)])
+        sheet.set_column(col, col, min(MAX_WIDTH, max(MIN_WIDTH, longest + 2)))
+    sheet.freeze_panes(top + 1, 1 if len(columns) > 2 else 0)
+    if rows:
+        sheet.autofilter(top, 0, top + len(rows), len(columns) - 1)
+    _print_setup(sheet, top)
+
+
+def _print_setup(sheet, header_row: int) -> None:
+    """Printed (or converted to PDF): landscape, one page wide, gridlines, the header on every page."""
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.hide_gridlines(0)  # gridlines on screen and on paper
+    sheet.repeat_rows(header_row)
+
+
+def _unique_sheet_name(text: str, taken: set[str]) -> str:
+    base = text.translate(_SHEET_FORBIDDEN).strip("'")[:31]
+    name, n = base, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
+
+
+def build_xlsx(computed, params, names: dict | None = None) -> bytes:
+    """One workbook: "Synthèse" (every report's figures), then a sheet per table of each report."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False})
-    bold = workbook.add_format({"bold": True})
-    sheets = {}
-    for report, title, columns, rows in _sections(computed):
-        if report.name not in sheets:
-            sheet = workbook.add_worksheet(report.name[:31])
-            sheet.write_string(0, 0, _period(params))
-            sheets[report.name] = [sheet, 2]
-        sheet, row = sheets[report.name]
-        sheet.write_string(row, 0, f"{report.title} — {title}", bold)
-        for col, name in enumerate(columns):
-            sheet.write_string(row + 1, col, str(_cell(name)), bold)
-        for offset, values in enumerate(rows, start=2):
-            for col, value in enumerate(values):
-                value = _cell(value)
-                if isinstance(value, bool) or not isinstance(value, int | float):
-                    sheet.write_string(row + offset, col, str(value))
-                else:
-                    sheet.write_number(row + offset, col, value)
-        sheets[report.name][1] = row + len(rows) + 4
+    formats = _Formats(workbook)
+    taken = {SUMMARY_SHEET.lower()}
+    summary = workbook.add_worksheet(SUMMARY_SHEET)
+    summary.write_string(0, 0, "Tableaux de bord Relais", formats.title)
+    summary.write_string(1, 0, str(safe_cell(_period(params, names))), formats.note)
+    people = list(_people(computed, params, names))
+    _write_summary(summary, 3, [(report.title, output["summary"]) for report, output, _t in people], formats)
+    for report, _output, tables in people:
+        for name, frame in tables.items():
+            sheet = workbook.add_worksheet(_unique_sheet_name(sheet_name(report.name, name), taken))
+            sheet.write_string(0, 0, str(safe_cell(f"{report.title} — {table_label(name)}")), formats.title)
+            sheet.write_string(1, 0, str(safe_cell(_period(params, names))), formats.note)
+            rows = [list(r) for r in frame.astype(object).where(frame.notna(), None).itertuples(index=False)]
+            if not rows:
+                sheet.write_string(4, 0, "Aucune donnée sur la période.")
+            _write_table(sheet, 3, [str(c) for c in frame.columns], [heading(str(c)) for c in frame.columns],
+                         rows, formats)
     workbook.close()
     return buffer.getvalue()
+
+
+def _write_summary(sheet, top: int, blocks: list[tuple[str, dict]], formats: _Formats) -> None:
+    """The summary sheet: under each report's title, its figures, formatted by kind (share, count, minutes)."""
+    sheet.write_string(top, 0, "Indicateur", formats.header)
+    sheet.write_string(top, 1, "Valeur", formats.header)
+    row, labels, values = top + 1, [], []
+    for title, figures in blocks:
+        sheet.write_string(row, 0, title, formats.section)
+        labels.append(title)
+        row += 1
+        for key, value in figures.items():
+            sheet.write_string(row, 0, summary_label(key))
+            _write_cell(sheet, row, 1, key, value, formats)
+            labels.append(summary_label(key))
+            values.append(_display_length(key, value))
+            row += 1
+    sheet.set_column(0, 0, min(MAX_WIDTH, max(len(t) for t in labels + ["Indicateur"]) + 2))
+    sheet.set_column(1, 1, max(MIN_WIDTH, max(values + [6]) + 2))
+    sheet.freeze_panes(top + 1, 0)
+    _print_setup(sheet, top)
 
 
 def frame_csv(frame: pd.DataFrame) -> str:
@@ -87,5 +227,5 @@ def frame_csv(frame: pd.DataFrame) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(list(frame.columns))
     for row in frame.astype(object).where(frame.notna(), None).values.tolist():
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow(["" if v is None else safe_cell(_plain(v)) for v in row])
     return buffer.getvalue()

@@ -1,6 +1,6 @@
 """The dashboard form: period, sites, channels and reports (choices given by the view)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectMultipleField, SubmitField
@@ -54,7 +54,32 @@ class DashboardForm(FlaskForm):
         if not field.data:
             raise ValidationError("Choisissez au moins un rapport.")
 
-    def default_period(self, today: date) -> None:
-        """First of January to today, when the form was not submitted."""
-        self.date_from.data = self.date_from.data or date(today.year, 1, 1)
-        self.date_to.data = self.date_to.data or today
+    def default_period(self, today: date, start: date | None = None, end: date | None = None,
+                       fallback: tuple[date, date] | None = None) -> None:
+        """The period asked for (a preset's link), else `fallback`, else the last 12 months (form not sent)."""
+        if start and end and start <= end:
+            self.date_from.data, self.date_to.data = start, end
+        default_start, default_end = fallback or last_12_months(today)
+        self.date_from.data = self.date_from.data or default_start
+        self.date_to.data = self.date_to.data or default_end
+
+
+# The pilot of the source document: the four town halls, October 2016 to mid-February 2017.
+PILOT_PERIOD = (date(2016, 10, 1), date(2017, 2, 15))
+
+
+def last_12_months(today: date) -> tuple[date, date]:
+    """Twelve calendar months: from the first day of the month eleven months ago to today."""
+    first = date(today.year - 1, today.month, 1)
+    return (first + timedelta(days=32)).replace(day=1), today
+
+
+def period_presets(today: date, with_pilot: bool) -> list[tuple[str, date, date]]:
+    """(label, first day, last day) of the periods offered as one-click choices."""
+    this_month = today.replace(day=1)
+    last_month_end = this_month - timedelta(days=1)
+    presets = [("Ce mois-ci", this_month, today), ("Le mois dernier", last_month_end.replace(day=1), last_month_end),
+               ("Les 12 derniers mois", *last_12_months(today)), ("Depuis le 1er janvier", date(today.year, 1, 1), today)]
+    if with_pilot:
+        presets.append(("Le pilote (oct. 2016 – 15 févr. 2017)", *PILOT_PERIOD))
+    return presets

@@ -11,7 +11,7 @@ from sqlalchemy import Table, func, select, tuple_, union_all
 
 from app.channels.models import Channel, Device, Procedure, Site
 from app.extensions import db
-from app.reports.facts.models import WEEKLY, fact_handling, fact_procedures
+from app.reports.facts.models import WEEKLY, fact_activity, fact_handling, fact_procedures
 from app.reports.facts.weekly import week_start, whole_weeks
 from app.reports.params import ReportError, ReportParams
 
@@ -107,6 +107,12 @@ def sum_procedures_by_owner(keys: list[str], params: ReportParams) -> dict[str, 
     return {k: frame[[k, "owner", "tickets"]].reset_index(drop=True) for k, frame in parts.items()}
 
 
+def has_facts(start, end) -> bool:
+    """Whether any ticket was opened in the period (read from the daily facts)."""
+    query = select(fact_activity.c.day).where(fact_activity.c.day.between(start, end)).limit(1)
+    return db.session.execute(query).first() is not None
+
+
 def handling_histogram(dims: list[str], params: ReportParams) -> pd.DataFrame:
     """Closed tickets per handling-time bucket, grouped by `dims`."""
     return sum_facts(fact_handling, dims + ["bucket"], ["tickets"], params)
@@ -125,6 +131,12 @@ def procedure_catalogue() -> pd.DataFrame:
 
 
 REFERENCE_MODELS = {"site": Site, "channel": Channel, "device": Device, "procedure": Procedure}
+
+
+def reference_names() -> dict[str, dict[str, str]]:
+    """{"site": {code: label}, "channel": {...}, "device": {...}}: how the dashboards name the codes."""
+    return {kind: {code: label for code, label in labels(REFERENCE_MODELS[kind]).values()}
+            for kind in ("site", "channel", "device")}
 
 
 def site_choices() -> list[tuple[str, str]]:

@@ -1,46 +1,8 @@
-"""Tables as stored and shown: JSON-safe columns and rows, French column headings."""
+"""Tables as stored and shown: JSON-safe columns and rows; cells formatted the French way."""
+
+from datetime import date
 
 import pandas as pd
-
-COLUMN_LABELS = {
-    "site": "Site", "label": "Libellé", "channel": "Canal", "device": "Dispositif", "code": "Code",
-    "procedure": "Démarche", "owner": "Responsable", "outcome": "Issue", "mode": "Mode d'accompagnement",
-    "digital_choice": "Choix du numérique", "service": "Service demandé", "week": "Semaine du",
-    "tickets": "Tickets", "total": "Total", "state": "État", "city": "Ville", "state_share": "Part État",
-    "share": "Part", "closed": "Clos", "mean_minutes": "Durée moyenne (min)",
-    "median_minutes": "Durée médiane (min, borne)", "p90_minutes": "Durée 90e centile (min, borne)",
-    "first_weeks_avg": "Moyenne des 4 premières semaines", "last_weeks_avg": "Moyenne des 4 dernières semaines",
-    "trend_per_week": "Tendance (tickets/semaine)", "trend": "Évolution", "payment_assisted": "Paiements accompagnés",
-    "protocol_confirmed": "Protocole confirmé", "confirmation_rate": "Taux de confirmation",
-    "no_alternative": "Sans alternative", "no_alternative_share": "Part sans alternative",
-    "contacts": "Contacts", "returned": "Revenus sous 7 jours", "return_rate": "Taux de retour",
-    "agents": "Agents actifs", "trained": "Agents formés", "module": "Module", "title": "Intitulé",
-    "untrained_tickets": "Tickets « agent non formé »", "trained_share": "Part traitée par des agents formés",
-    "agent": "Agent", "expires_on": "Expire le",
-}
-
-TABLE_LABELS = {
-    "by_site": "par site", "by_week": "par semaine", "by_channel": "par canal", "top": "principales démarches",
-    "by_device": "par dispositif", "by_outcome": "par issue", "by_mode": "par mode d'accompagnement",
-    "by_service": "par service demandé", "by_site_week": "par site et par semaine", "by_procedure": "par démarche",
-    "by_choice": "par réponse", "by_site_module": "par site et par module", "trainings": "formations à renouveler",
-}
-
-SUMMARY_LABELS = {
-    "total": "Tickets", "weeks": "Semaines", "state": "Démarches de l'État", "city": "Démarches de la Ville",
-    "unknown": "Sans démarche", "state_share": "Part de l'État", "procedures": "Démarches distinctes",
-    "closed": "Tickets clos", "mean_minutes": "Durée moyenne (min)", "median_minutes": "Durée médiane (min, borne)",
-    "p90_minutes": "Durée 90e centile (min, borne)", "services": "Services distincts", "tickets": "Tickets",
-    "payment_assisted": "Paiements accompagnés", "payment_share": "Part des tickets avec paiement",
-    "protocol_confirmed": "Protocole de protection confirmé", "confirmation_rate": "Taux de confirmation",
-    "answered": "Réponses connues", "no_alternative": "Sans autre choix que le numérique",
-    "no_alternative_share": "Part sans alternative", "contacts": "Contacts d'usagers identifiés",
-    "returned": "Suivis d'un retour sous 7 jours", "return_rate": "Taux de retour sous 7 jours",
-    "first_contact_resolution": "Résolution au premier contact",
-    "agents": "Agents actifs", "coverage_share": "Couverture des formations exigées",
-    "untrained_tickets": "Tickets « agent non formé »", "trained_share": "Part traitée par des agents formés",
-    "expiring": "Formations qui expirent sous 90 jours",
-}
 
 
 def _plain(value):
@@ -56,17 +18,21 @@ def serialise_tables(tables: dict[str, pd.DataFrame]) -> dict:
             for name, frame in tables.items()}
 
 
-def heading(column: str) -> str:
-    """The French heading of a column (codes of sites or channels stay as they are)."""
-    return COLUMN_LABELS.get(column, column)
+def is_share(column: str) -> bool:
+    """Whether a column (or summary key) holds a share between 0 and 1, shown as a percentage."""
+    return column.endswith(("share", "rate")) or column == "first_contact_resolution"
 
 
 def format_value(column: str, value) -> str:
-    """A cell as shown: shares as percentages, French decimal comma, empty for missing."""
+    """A cell as shown: shares as percentages, French decimal comma and digit groups, dates dd/mm/yyyy."""
     if value is None:
         return "—"
-    if isinstance(value, float) and (column.endswith(("share", "rate")) or column == "first_contact_resolution"):
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and is_share(column):
         return f"{value * 100:.1f} %".replace(".", ",")
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
+        return f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}".replace(",", "\u202f")
     return str(value)

@@ -17,6 +17,7 @@ from app.reports.exports import build_csv, build_xlsx, export_filename
 from app.reports.facts.refresh import bring_facts_up_to_date
 from app.reports.models import ReportFile, ReportResult, ReportRun
 from app.reports.params import ReportError, ReportParams
+from app.reports.queries import reference_names
 from app.reports.registry import REPORTS, compute_report
 from app.reports.tables import serialise_tables
 from app.timeutil import paris_day, utcnow
@@ -59,7 +60,7 @@ def compute_results(run: ReportRun, on_progress=None) -> tuple[list[ReportResult
     """Compute every report the run asks for: result rows (tables + chart) and export files, not yet added."""
     params = ReportParams.from_dict(run.params)
     names = run.params.get("reports") or list(REPORTS)
-    computed, results = [], []
+    computed, results, naming = [], [], reference_names()
     for index, name in enumerate(names, start=1):
         report = REPORTS[name]
         try:
@@ -72,13 +73,14 @@ def compute_results(run: ReportRun, on_progress=None) -> tuple[list[ReportResult
             raise ReportError(INTERNAL_MESSAGE.format(title=report.title, run_id=run.id)) from exc
         computed.append((report, output))
         results.append(ReportResult(report=name, title=report.title,
-                                    data={"summary": output["summary"], "tables": serialise_tables(output["tables"])},
-                                    chart_svg=chart_svg(name, report.title, output)))
+                                    data={"summary": output["summary"], "tables": serialise_tables(output["tables"]),
+                                          "names": naming},
+                                    chart_svg=chart_svg(name, report.title, output, params, naming)))
         if on_progress:
             on_progress(int(90 * index / len(names)))
     stem = export_filename(run)
-    files = [ReportFile(format="csv", filename=f"{stem}.csv", content=build_csv(computed, params)),
-             ReportFile(format="xlsx", filename=f"{stem}.xlsx", content=build_xlsx(computed, params))]
+    files = [ReportFile(format="csv", filename=f"{stem}.csv", content=build_csv(computed, params, naming)),
+             ReportFile(format="xlsx", filename=f"{stem}.xlsx", content=build_xlsx(computed, params, naming))]
     return results, files
 
 

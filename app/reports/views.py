@@ -1,8 +1,19 @@
 """Dashboards for managers: ask for a run, follow it, read charts and tables, download exports."""
 
 import io
+from datetime import date
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from app.audit.services import record
@@ -11,15 +22,17 @@ from app.extensions import db
 from app.health import freshness_summary
 from app.jobs import redis_available
 from app.main.views import add_home_action
-from app.reports.forms import DashboardForm
+from app.reports.forms import PILOT_PERIOD, DashboardForm, last_12_months, period_presets
 from app.reports.freshness import facts_label
+from app.reports.labels import heading, summary_label, table_label
 from app.reports.models import ReportFile, ReportResult, ReportRun
 from app.reports.params import ReportError, ReportParams
-from app.reports.queries import channel_choices, recent_runs, site_choices
+from app.reports.present import stored_for_people
+from app.reports.queries import channel_choices, has_facts, recent_runs, site_choices
 from app.reports.registry import REPORTS
 from app.reports.services import max_in_process_days, request_run
-from app.reports.tables import SUMMARY_LABELS, TABLE_LABELS, format_value, heading
-from app.timeutil import paris_day, utcnow
+from app.reports.tables import format_value
+from app.timeutil import paris_day, to_paris, utcnow
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 MANAGERS = ("manager", "admin")
@@ -30,19 +43,35 @@ add_home_action(MANAGERS, "Tableaux de bord", "reports.dashboard",
                 "Volumes, part de l'État, canaux, démarches : graphiques, tableaux et exports.")
 
 
-def _form() -> DashboardForm:
+def _day_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _form(presets) -> DashboardForm:
     reports = [(name, spec.title) for name, spec in REPORTS.items()]
     form = DashboardForm().set_choices(site_choices(), channel_choices(), reports)
     if not form.is_submitted():
         form.reports.data = list(REPORTS)
-        form.default_period(paris_day(utcnow()))
+        today = paris_day(utcnow())
+        # Demo data only (the pilot, years ago): open on the pilot rather than on empty months.
+        pilot_only = any(start == PILOT_PERIOD[0] for _l, start, _e in presets) and not has_facts(
+            *last_12_months(today))
+        form.default_period(today, _day_arg("du"), _day_arg("au"), fallback=PILOT_PERIOD if pilot_only else None)
     return form
+
+
+def _presets() -> list[tuple[str, date, date]]:
+    return period_presets(paris_day(utcnow()), with_pilot=has_facts(*PILOT_PERIOD))
 
 
 @bp.route("/", methods=["GET", "POST"])
 @role_required(*MANAGERS)
 def dashboard():
-    form, service_up = _form(), redis_available()
+    presets = _presets()
+    form, service_up = _form(presets), redis_available()
     if form.validate_on_submit():
         try:
             params = ReportParams(form.date_from.data, form.date_to.data, form.sites.data, form.channels.data)
@@ -53,7 +82,9 @@ def dashboard():
         except ReportError as exc:
             form.date_to.errors = [*form.date_to.errors, str(exc)]
     return render_template("reports/dashboard.html", form=form, runs=recent_runs(), service_up=service_up,
-                           reports=REPORTS, freshness=freshness_summary(current_app)), 200 if not form.errors else 422
+                           reports=REPORTS, presets=presets, site_names=dict(form.sites.choices),
+                           channel_names=dict(form.channels.choices),
+                           freshness=freshness_summary(current_app)), 200 if not form.errors else 422
 
 
 def _run_or_404(run_id: int) -> ReportRun:
@@ -66,7 +97,23 @@ def run(run_id):
     report_run = _run_or_404(run_id)
     files = {f.format: f for f in db.session.execute(
         db.select(ReportFile.id, ReportFile.format, ReportFile.filename).where(ReportFile.run_id == run_id)).all()}
-    return render_template("reports/run.html", run=report_run, files=files, reports=REPORTS)
+    try:
+        params = ReportParams.from_dict(report_run.params)
+        start, end = params.start, params.end
+    except ReportError:  # a run stored without its period: tables without the partial-week count
+        start = end = None
+    tables = {result.id: stored_for_people(result.data, start, end) for result in report_run.results}
+    names = next((r.data.get("names") for r in report_run.results if r.data.get("names")), {})
+    return render_template("reports/run.html", run=report_run, files=files, reports=REPORTS, tables=tables,
+                           names=names, run_title=run_title(report_run))
+
+
+def run_title(report_run: ReportRun) -> str:
+    """What a run holds: its report's title, or how many of the dashboard's reports."""
+    if report_run.name in REPORTS:
+        return REPORTS[report_run.name].title
+    count = len(report_run.params.get("reports") or REPORTS)
+    return "tableau de bord complet" if count == len(REPORTS) else f"tableau de bord ({count} rapports)"
 
 
 @bp.route("/runs/<int:run_id>/status")
@@ -93,7 +140,7 @@ def export(run_id, fmt):
     if exported is None or fmt not in MIMETYPES:
         abort(404)
     record("report.export", object_type="report_run", object_id=run_id,
-           detail={"format": fmt, "filename": exported.filename})
+           detail={"format": fmt})
     db.session.commit()
     return send_file(io.BytesIO(exported.content), mimetype=MIMETYPES[fmt], as_attachment=True,
                      download_name=exported.filename)
@@ -109,13 +156,27 @@ def run_status_label(status: str) -> str:
 
 @bp.app_template_filter("report_datetime")
 def report_datetime(value) -> str:
-    from app.timeutil import to_paris
-
     return to_paris(value).strftime("%d/%m/%Y %H:%M") if value else "—"
 
 
+@bp.app_template_filter("iso_date")
+def iso_date(value: str) -> str:
+    """'2017-01-31' -> '31/01/2017'."""
+    try:
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@bp.app_template_filter("capitalize_first")
+def capitalize_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 bp.add_app_template_filter(facts_label, "facts_label")
+
 bp.add_app_template_filter(heading, "report_heading")
 bp.add_app_template_filter(format_value, "report_value")
-bp.add_app_template_filter(lambda key: SUMMARY_LABELS.get(key, key), "summary_label")
-bp.add_app_template_filter(lambda name: TABLE_LABELS.get(name, name), "table_label")
+bp.add_app_template_filter(summary_label, "summary_label")
+bp.add_app_template_filter(table_label, "table_label")
+bp.add_app_template_global(run_title, "run_title")

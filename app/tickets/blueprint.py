@@ -7,8 +7,10 @@ from flask_login import current_user
 
 from app.auth.access import TICKET_ROLES, can_view_ticket
 from app.auth.sessions import residents_looked_up
+from app.channels.labels import owner_label
 from app.channels.models import Channel, Device, Procedure, Site
 from app.channels.queries import get_by_code, list_active_devices, list_active_procedures
+from app.channels.rules import equipment_warning
 from app.extensions import db
 from app.tickets.forms import choices
 from app.tickets.models import Ticket
@@ -29,9 +31,10 @@ ROLE_FIELDS = {
 # Roles whose procedures may include an assisted payment (never on the phone).
 PAYMENT_ROLES = ("counter_agent", "facil_familles")
 ROLE_CHANNEL_CODE = {"counter_agent": "counter", "operator_3975": "phone_3975", "facil_familles": "facil_familles"}
-# What a new ticket starts as: a counter visit or a call is usually dealt with at once.
-ROLE_DEFAULTS = {"counter_agent": {"status": "closed", "outcome": "completed"},
-                 "operator_3975": {"status": "closed", "outcome": "completed"},
+# What a new ticket starts as: a counter visit or a call is usually dealt with at once. The outcome is
+# the agent's to choose: a rushed save records no success nobody saw.
+ROLE_DEFAULTS = {"counter_agent": {"status": "closed"},
+                 "operator_3975": {"status": "closed"},
                  "facil_familles": {"status": "open"}}
 
 
@@ -62,9 +65,15 @@ def profile_for(agent) -> Profile:
     return Profile(channel, site, devices, ROLE_FIELDS[agent.role], agent.role in PAYMENT_ROLES)
 
 
+def equipment_warning_for(role: str, site: Site | None) -> str | None:
+    """What stops an agent of `role` at `site` from logging a ticket (a counter without any device), or None."""
+    code = ROLE_CHANNEL_CODE.get(role)
+    channel = get_by_code(Channel, code) if code else None
+    return equipment_warning(channel, site) if channel is not None else None
+
+
 def procedure_label(procedure: Procedure) -> str:
-    owner = "État" if procedure.owner == "state" else "Ville"
-    return f"{procedure.label} ({owner}{', paiement' if procedure.involves_payment else ''})"
+    return f"{procedure.label} ({owner_label(procedure.owner)}{', paiement' if procedure.involves_payment else ''})"
 
 
 def fill_pickers(form, devices: list[Device], include_procedure: int | None = None,

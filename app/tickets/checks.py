@@ -10,33 +10,13 @@ from datetime import timedelta
 from app.cardnumbers import CARD_NUMBER_MESSAGE, contains_card_number
 from app.channels.rules import check_channel_rules
 from app.extensions import db
+from app.tickets.labels import FIELD_LABELS, OPEN_STATUSES
 from app.tickets.models import DIGITAL_CHOICES, MODES, OUTCOMES, STATUSES
 from app.timeutil import as_utc, paris_day, utcnow
 from app.training.rules import load_rules, training_verdict
 
 # Free-text columns of a ticket: each is checked for card numbers and length.
 TEXT_LIMITS = {"notes": 5000, "requested_service_text": 250, "family_number": 40, "external_ref": 80}
-
-FIELD_LABELS = {
-    "resident_id": "Usager", "anonymous": "Appelant anonyme", "channel_id": "Canal", "site_id": "Site",
-    "device_id": "Dispositif", "procedure_id": "Démarche", "agent_id": "Agent", "opened_at": "Ouvert le",
-    "closed_at": "Clos le", "status": "Statut", "outcome": "Résultat", "mode": "Mode de facilitation",
-    "digital_choice": "Choix du numérique", "requested_procedure_id": "Service demandé non disponible en ligne",
-    "requested_service_text": "Service demandé (texte libre)", "payment_assisted": "Paiement accompagné",
-    "protocol_confirmed": "Protocole de paiement confirmé", "protocol_confirmed_by_id": "Protocole confirmé par",
-    "family_number": "Numéro de famille Facil'Familles", "notes": "Notes", "external_ref": "Référence externe",
-    "transferred_from_id": "Transféré depuis", "untrained_agent": "Agent non formé",
-}
-
-STATUS_LABELS = {"open": "Ouvert", "in_progress": "En cours", "waiting_resident": "En attente de l'usager",
-                 "resolved": "Résolu", "closed": "Clos", "transferred": "Transféré"}
-OUTCOME_LABELS = {"completed": "Démarche aboutie", "partial": "Démarche partielle",
-                  "redirected": "Réorienté vers un autre service",
-                  "not_possible_online": "Impossible en ligne", "abandoned": "Abandon"}
-MODE_LABELS = {"guided": "Guidé (l'usager saisit)", "together": "Ensemble",
-               "on_behalf": "Pour le compte de l'usager (avec son accord)"}
-DIGITAL_CHOICE_LABELS = {"chose_digital": "A choisi le numérique", "no_alternative": "Pas d'autre choix",
-                         "wanted_other_channel": "Aurait préféré un autre canal"}
 
 # Field names of the rules module mapped to ticket attributes.
 _RULE_FIELDS = {"device": "device_id", "site": "site_id", "family_number": "family_number"}
@@ -70,8 +50,8 @@ def ticket_problems(values: dict) -> list[tuple[str, str]]:
     """Every rule a ticket must obey. `values` holds attributes plus resolved objects.
 
     Keys read: channel, site, device, procedure (objects or None), resident_id, anonymous, status,
-    outcome, mode, digital_choice, payment_assisted, protocol_confirmed, opened_at, closed_at and the
-    free-text fields of TEXT_LIMITS.
+    outcome, mode, digital_choice, payment_assisted, protocol_confirmed, opened_at, closed_at, optionally
+    transferred_from_id, and the free-text fields of TEXT_LIMITS.
     """
     problems = card_number_problems(values)
     for field, limit in TEXT_LIMITS.items():
@@ -103,9 +83,12 @@ def ticket_problems(values: dict) -> list[tuple[str, str]]:
     elif values.get("site") is None:
         problems.append(("site_id", "Choisissez le site."))
     else:
+        # A ticket received by transfer waits for the resident: its device is known once it is handled.
+        awaiting = bool(values.get("transferred_from_id")) and values.get("status") in OPEN_STATUSES
         for field, message in check_channel_rules(channel, values.get("site"), values.get("device"),
                                                   values.get("family_number"), values.get("opened_at")):
-            problems.append((_RULE_FIELDS.get(field, field), message))
+            if not (awaiting and field == "device" and values.get("device") is None):
+                problems.append((_RULE_FIELDS.get(field, field), message))
     problems.extend(training_problems(values))
     return problems
 
@@ -119,7 +102,7 @@ def ticket_values(ticket) -> dict:
 
     values = {name: getattr(ticket, name) for name in (
         "resident_id", "anonymous", "agent_id", "status", "outcome", "mode", "digital_choice", "payment_assisted",
-        "protocol_confirmed", "opened_at", "closed_at", *TEXT_LIMITS)}
+        "protocol_confirmed", "opened_at", "closed_at", "transferred_from_id", *TEXT_LIMITS)}
     with db.session.no_autoflush:  # the ticket being checked must not be flushed by these reads
         values.update(channel=get(Channel, ticket.channel_id), site=get(Site, ticket.site_id),
                       device=get(Device, ticket.device_id), procedure=get(Procedure, ticket.procedure_id))

@@ -18,8 +18,9 @@ from app.tickets.blueprint import (
     paying_procedure_ids,
     ticket_or_404,
 )
-from app.tickets.checks import STATUS_LABELS, TicketError
+from app.tickets.checks import TicketError
 from app.tickets.forms import StatusForm, TicketForm, TransferForm, choices
+from app.tickets.labels import STATUS_LABELS
 from app.tickets.services import StaleTicketError, conflicts_since, update_ticket
 from app.tickets.workflow import change_status, transfer_ticket
 
@@ -114,7 +115,7 @@ def transfer(ticket_id: int):
     form.channel_id.choices = choices([(c.id, c.label) for c in list_active_channels()])
     form.site_id.choices = choices([(s.id, s.label) for s in list_active_sites()])
     devices = [(d.id, d.label) for d in list_active_devices() if d.code != "none"]
-    form.device_id.choices = choices([("", "— automatique —")] + devices)
+    form.device_id.choices = choices([("", "— choisi à l'accueil —")] + devices)
     problems: list[str] = []
     if form.validate_on_submit():
         channel, site = db.session.get(Channel, form.channel_id.data), db.session.get(Site, form.site_id.data)

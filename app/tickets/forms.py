@@ -7,7 +7,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.cardnumbers import CARD_NUMBER_MESSAGE, contains_card_number
-from app.tickets.checks import DIGITAL_CHOICE_LABELS, MODE_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from app.channels.labels import OWNER_LABELS, OWNER_TITLE
+from app.tickets.labels import DIGITAL_CHOICE_LABELS, MODE_LABELS, OUTCOME_LABELS, STATUS_LABELS
 
 
 def optional_int(value):
@@ -110,8 +111,7 @@ class TicketSearchForm(FlaskForm):
     status = SelectField("Statut", choices=choices([("", "Tous"), ("active", "En cours (ouvert, en cours, en attente)")]
                                                   + list(STATUS_LABELS.items())))
     procedure_id = SelectField("Démarche", coerce=optional_int, validate_choice=False)
-    owner = SelectField("Porteur de la démarche", choices=choices([("", "Tous"), ("city", "Ville"),
-                                                                                ("state", "État")]))
+    owner = SelectField(OWNER_TITLE, choices=choices([("", "Tous"), *OWNER_LABELS.items()]))
     date_from = DateField("Du", validators=[Optional()])
     date_to = DateField("Au", validators=[Optional()])
 

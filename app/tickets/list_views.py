@@ -19,18 +19,13 @@ from app.audit.services import record
 from app.auth.access import ticket_visibility_clause
 from app.auth.guards import role_required
 from app.channels.queries import list_active_channels, list_active_procedures, list_active_sites
-from app.exports import safe_cell
 from app.extensions import db
 from app.tickets.blueprint import LIST_ROLES, bp, procedure_label
-from app.tickets.checks import STATUS_LABELS
+from app.tickets.export import EXPORT_HEADINGS, export_line
 from app.tickets.forms import TicketSearchForm, choices
+from app.tickets.labels import OPEN_STATUSES, STATUS_LABELS
 from app.tickets.models import Ticket
-from app.tickets.queries import OPEN_STATUSES, TicketFilters, export_rows, page_of_tickets, valid_statuses
-from app.timeutil import to_paris
-
-EXPORT_HEADER = ("reference", "opened_at", "closed_at", "channel", "site", "device", "procedure", "owner",
-                 "status", "outcome", "mode", "digital_choice", "payment_assisted", "protocol_confirmed",
-                 "requested_procedure", "requested_service", "anonymous", "resident_id", "agent", "external_ref")
+from app.tickets.queries import TicketFilters, export_rows, page_of_tickets, valid_statuses
 
 
 def _render_list(title: str, filters: TicketFilters, endpoint: str, oldest_first: bool = False, form=None,
@@ -102,7 +97,8 @@ def search():
 @bp.route("/export.csv")
 @role_required(*LIST_ROLES)
 def export():
-    """The search's tickets as CSV (UTF-8 with BOM, semicolons), streamed; cells never run as formulas."""
+    """The search's tickets as CSV for French Excel (UTF-8 with BOM, semicolons, labels, Paris time), streamed;
+    cells never run as formulas."""
     try:
         filters = _search_filters(_search_form())
     except ValueError:
@@ -113,15 +109,12 @@ def export():
     def rows():
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(EXPORT_HEADER)
+        writer.writerow(EXPORT_HEADINGS)
         yield "\ufeff" + buffer.getvalue()
         for row in export_rows(filters):
             buffer.seek(0)
             buffer.truncate()
-            values = list(row)
-            values[1] = to_paris(values[1]).isoformat() if values[1] else ""
-            values[2] = to_paris(values[2]).isoformat() if values[2] else ""
-            writer.writerow([safe_cell("" if v is None else v) for v in values])
+            writer.writerow(export_line(row))
             yield buffer.getvalue()
 
     headers = {"Content-Disposition": "attachment; filename=tickets.csv"}

@@ -16,8 +16,6 @@ from app.extensions import db
 from app.tickets.models import STATUSES, Ticket, TicketEvent
 from app.timeutil import as_utc, paris_day_bounds
 
-OPEN_STATUSES = ("open", "in_progress", "waiting_resident")
-
 
 @dataclass
 class TicketFilters:
@@ -137,15 +135,18 @@ def page_of_tickets(filters: TicketFilters, cursor: str | None = None, before: s
 
 
 def export_rows(filters: TicketFilters, batch: int = 2000):
-    """Every ticket matching the filters, newest first, as plain tuples for a CSV (streamed by batches)."""
+    """Every ticket matching the filters, newest first, as plain tuples for a CSV (streamed by batches).
+
+    Columns: `tickets.export.EXPORT_COLUMNS` (labels of the reference rows, codes of the ticket's own fields).
+    """
     from app.auth.models import Agent
     from app.channels.models import Channel, Device, Site
 
     requested = Procedure.__table__.alias("requested")
-    stmt = (select(Ticket.reference, Ticket.opened_at, Ticket.closed_at, Channel.code, Site.code, Device.code,
-                   Procedure.code, Procedure.owner, Ticket.status, Ticket.outcome, Ticket.mode,
-                   Ticket.digital_choice, Ticket.payment_assisted, Ticket.protocol_confirmed, requested.c.code,
-                   Ticket.requested_service_text, Ticket.anonymous, Ticket.resident_id, Agent.login,
+    stmt = (select(Ticket.reference, Ticket.opened_at, Ticket.closed_at, Channel.label, Site.label, Device.label,
+                   Procedure.label, Procedure.owner, Ticket.status, Ticket.outcome, Ticket.mode,
+                   Ticket.digital_choice, Ticket.payment_assisted, Ticket.protocol_confirmed, requested.c.label,
+                   Ticket.requested_service_text, Ticket.anonymous, Ticket.resident_id, Agent.name,
                    Ticket.external_ref)
             .join(Channel, Channel.id == Ticket.channel_id).join(Site, Site.id == Ticket.site_id)
             .outerjoin(Device, Device.id == Ticket.device_id)

@@ -9,11 +9,11 @@ import logging
 from sqlalchemy import update
 
 from app.auth.models import Agent
-from app.channels.models import Channel, Device, Procedure, Site
 from app.contacts.models import Resident
 from app.extensions import db
-from app.tickets.checks import FIELD_LABELS, TEXT_LIMITS, TicketError, ticket_problems, ticket_values
+from app.tickets.checks import TEXT_LIMITS, TicketError, ticket_problems, ticket_values
 from app.tickets.history import diff, fields_changed_since, record_event, snapshot
+from app.tickets.labels import FIELD_LABELS, display_value
 from app.tickets.models import Ticket
 from app.tickets.references import next_reference
 from app.timeutil import as_utc, to_paris, utcnow
@@ -108,34 +108,6 @@ def log_ticket(values: dict, agent: Agent | None) -> Ticket:
     record_event(ticket, agent, "created", diff({}, snapshot(ticket)))
     touch_resident(ticket.resident_id, ticket.opened_at)
     return ticket
-
-
-def display_value(field: str, value) -> str:
-    """A field value as an agent reads it (labels for codes and relations)."""
-    from app.tickets.checks import DIGITAL_CHOICE_LABELS, MODE_LABELS, OUTCOME_LABELS, STATUS_LABELS
-
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    models = {"channel_id": Channel, "site_id": Site, "device_id": Device, "procedure_id": Procedure,
-              "requested_procedure_id": Procedure}
-    if field in models:
-        row = db.session.get(models[field], value)
-        return row.label if row else str(value)
-    if field in ("agent_id", "protocol_confirmed_by_id"):
-        row = db.session.get(Agent, value)
-        return row.name if row else str(value)
-    if field == "resident_id":
-        row = db.session.get(Resident, value)
-        return f"{row.full_name} (n° {row.id})" if row else str(value)
-    labels = {"status": STATUS_LABELS, "outcome": OUTCOME_LABELS, "mode": MODE_LABELS,
-              "digital_choice": DIGITAL_CHOICE_LABELS}.get(field)
-    if labels:
-        return labels.get(value, value)
-    if hasattr(value, "hour"):
-        return to_paris(value).strftime("%d/%m/%Y %H:%M")
-    return str(value)
 
 
 def conflicts_since(ticket: Ticket, expected_version: int, values: dict) -> list[tuple[str, str, str, str]]:

@@ -25,6 +25,7 @@ from app.tickets.blueprint import (
     ROLE_DEFAULTS,
     attach_errors,
     bp,
+    equipment_warning_for,
     fill_pickers,
     keep_only,
     paying_procedure_ids,
@@ -33,8 +34,8 @@ from app.tickets.blueprint import (
 )
 from app.tickets.checks import TicketError
 from app.tickets.forms import FindResidentForm, StatusForm, TicketForm
+from app.tickets.labels import change_lines, display_value, kind_label, procedure_owner
 from app.tickets.queries import journey, ticket_events
-from app.tickets.services import display_value
 from app.tickets.submissions import log_ticket_once, new_submission_token
 from app.tickets.workflow import ACTION_LABELS, allowed_transitions
 
@@ -88,6 +89,9 @@ def new():
     profile = profile_for(current_user)
     if not can_create_ticket(current_user, profile.channel.code, profile.site.id):
         abort(403)
+    warning = equipment_warning_for(current_user.role, profile.site)
+    if warning:  # said before anything is typed: no ticket could be saved here
+        return render_template("tickets/no_equipment.html", profile=profile, warning=warning), 409
     resident = _resident_from_args()
     anonymous = request.values.get("anonymous") in ("1", "y", "on")
     if resident is None and not anonymous:
@@ -146,4 +150,5 @@ def show(ticket_id: int):
     return render_template("tickets/show.html", ticket=ticket, events=ticket_events(ticket.id),
                            journey=journey(ticket), actions=actions, editable=editable,
                            show_notes=can_see_ticket_notes(current_user, ticket, residents_looked_up()),
-                           show_family=can_see_family_number(current_user), display_value=display_value)
+                           show_family=can_see_family_number(current_user), display_value=display_value,
+                           change_lines=change_lines, kind_label=kind_label, procedure_owner=procedure_owner)

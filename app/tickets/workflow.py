@@ -3,8 +3,9 @@
 from app.auth.models import Agent
 from app.channels.models import Channel, Device, Site
 from app.extensions import db
-from app.tickets.checks import STATUS_LABELS, TicketError
+from app.tickets.checks import TicketError
 from app.tickets.history import diff, record_event, snapshot
+from app.tickets.labels import STATUS_LABELS
 from app.tickets.models import Ticket
 from app.tickets.services import StaleTicketError, conflicts_since, log_ticket, save_checks
 from app.timeutil import utcnow
@@ -64,14 +65,13 @@ def transfer_ticket(ticket: Ticket, agent: Agent | None, channel: Channel, site:
 
     The new ticket keeps the resident, procedure and facilitation details, is `open` and unassigned,
     and points back with `transferred_from_id`, so a 3975 call then a counter visit read as one journey.
-    When the target channel needs a device and none is given, the site's first real device is used.
+    Nobody has seen the resident there yet: no device (unless one is given), no outcome; the channel's
+    device is required once the ticket is resolved or closed.
     """
     _check_version(ticket, expected_version)
     if "transferred" not in TRANSITIONS.get(ticket.status, ()):
         raise TicketError([("status", f"Un ticket « {STATUS_LABELS.get(ticket.status, ticket.status)} » ne peut "
                                       "pas être transféré.")])
-    if device is None and channel.requires_device:
-        device = next((d for d in site.devices if d.code != "none" and d.active), None)
     family_number = ticket.family_number
     if channel.requires_family_number and not family_number and ticket.resident is not None:
         family_number = ticket.resident.family_number

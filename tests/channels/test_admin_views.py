@@ -181,3 +181,14 @@ def test_unknown_row_is_a_404(reference, client_as):
 def test_procedure_list_filters_by_owner_and_text(reference, client_as):
     page = text_of(client_as("admin").get("/admin/reference/procedures/?owner=state&q=ants"))
     assert "Passeport" in page and "Carte de stationnement résidentiel" not in page
+
+
+def test_no_device_is_not_a_device_a_site_is_offered_or_shown_with(reference, client_as):
+    mairie2 = get_by_code(Site, "mairie-02")
+    admin = client_as("admin")
+    form = text_of(admin.get(f"/admin/reference/sites/{mairie2.id}/edit"))
+    assert "Borne tactile accessible PMR" in form and "Aucun dispositif" not in form
+    listing = text_of(admin.get("/admin/reference/sites/"))
+    assert "Aucun dispositif" not in listing
+    assert "Borne tactile accessible PMR, Tablette sur banque d'accueil, Poste double écran" in listing.replace(
+        "&#39;", "'")

@@ -157,7 +157,7 @@ def _port_is_free() -> bool:
         return sock.connect_ex((HOST, PORT)) != 0
 
 
-def _wait_for_health(proc: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
+def _wait_for_health(proc: subprocess.Popen, log: Path, timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

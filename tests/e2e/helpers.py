@@ -17,6 +17,20 @@ UPDATE_SCREENSHOTS = os.environ.get("E2E_UPDATE_SCREENSHOTS") == "1"
 SCREENSHOTS_DIR = ROOT / "docs" / "screenshots" if UPDATE_SCREENSHOTS else RESULTS_DIR / "screenshots"
 
 
+# Database codes people once read on pages and in files (issue 17): a page or a file an agent or a manager
+# opens shows none of them (codes stay in the API, `--format json` and the import files).
+CODES = re.compile(r"(?<![\w-])(mairie-\d\d|plateforme-3975|counter|phone_3975|city|state|completed|partial|"
+                   r"not_possible_online|abandoned|guided|together|on_behalf|dual_screen|kiosk|tablet|none|"
+                   r"chose_digital|no_alternative|wanted_other_channel|in_progress|waiting_resident|transferred|"
+                   r"channel_id|site_id|opened_at|anonymous|state-share|by_site|by_week|True|False)(?![\w-])")
+
+
+def assert_no_codes(text: str, where: str) -> None:
+    """Fail naming the codes found in what a person reads."""
+    found = sorted(set(CODES.findall(text)))
+    assert not found, f"codes shown in {where}: {', '.join(found)}"
+
+
 def sign_in(page, login: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the form, as an agent does (fill both fields, Enter)."""
     page.goto("/auth/login")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import create_resident, log_ticket, random_mobile, sign_in, unique_name
 
-CIVIL_STATUS = "Actes d'état civil (naissance, mariage, décès) (Ville)"
+CIVIL_STATUS = "Actes d'état civil (naissance, mariage, décès) (Ville de Paris)"
 
 
 def expect_refusal(page, response) -> None:

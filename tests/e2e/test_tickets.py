@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
     assert_keyboard_reaches_every_control,
+    assert_no_codes,
     create_resident,
     focus_is_visible,
     has_horizontal_scroll,
@@ -64,6 +65,50 @@ def test_3975_finds_the_caller_by_phone_and_logs_the_call_by_keyboard_alone(page
     expect(row).to_contain_text("Enlèvement des encombrants")
     expect(row).to_contain_text("Rendez-vous encombrants pris pour jeudi matin.")
     expect(page.get_by_role("heading", name=re.compile(r"Tickets, tous canaux \(1\)"))).to_be_visible()
+    assert_no_codes(page.locator("main").inner_text(), "la fiche de l'appelant")
+
+
+class CountingKeyboard:
+    """The keys an operator presses to move and act (Tab, Enter, shortcuts); text typed is not counted."""
+
+    def __init__(self, page):
+        self.page, self.presses = page, 0
+
+    def press(self, key: str) -> None:
+        self.presses += 1
+        self.page.keyboard.press(key)
+
+    def tab_to(self, locator, most: int = 15) -> None:
+        for _ in range(most):
+            if locator.evaluate("el => el === document.activeElement"):
+                return
+            self.press("Tab")
+        raise AssertionError(f"{locator} never got the focus")
+
+
+def test_3975_known_caller_is_logged_from_the_home_page_in_at_most_15_keystrokes(page_as):
+    page = page_as("tel3975")
+    last_name = unique_name("Garnier")
+    national, _ = random_mobile()
+    resident_id = create_resident(page, last_name, "Inès", phone=national, postal_code="75011")
+    page.goto("/")
+    keys = CountingKeyboard(page)
+    keys.press("Alt+n")  # the documented shortcut, from any page
+    search = page.get_by_label("Usager : nom, téléphone, e-mail ou référence")
+    expect(search).to_be_focused()
+    page.keyboard.type(national)
+    keys.press("Enter")  # one caller with this number: the form opens at once
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nouveau ticket — Téléphone 3975")
+    page.keyboard.type("Enlèvement")
+    keys.tab_to(page.get_by_label("Notes"))
+    page.keyboard.type("Rendez-vous pris.")
+    keys.tab_to(page.get_by_role("button", name="Enregistrer (Entrée)"))
+    keys.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/contacts/{resident_id}$"))
+    message = page.get_by_role("status")
+    expect(message).to_contain_text(re.compile(r"Ticket .+ enregistré"))
+    expect(message).to_be_focused()  # the saved ticket's message has the focus, read out at once
+    assert keys.presses <= 15, f"{keys.presses} keystrokes"
 
 
 def _open_counter_ticket_form(page, last_name: str) -> int:
@@ -130,6 +175,9 @@ def test_counter_logs_a_critair_purchase_with_the_payment_protocol_and_refuses_a
     expect(page.get_by_role("region", name="Démarche")).to_contain_text("Borne tactile accessible PMR")
     expect(page.get_by_role("region", name="Démarche")).to_contain_text("État")
     assert "4111" not in page.content()
+    history = page.get_by_role("region", name="Historique")
+    expect(history).to_contain_text("Paiement accompagné : — → oui")
+    assert_no_codes(page.locator("main").inner_text(), "la page du ticket et son historique")
 
 
 @pytest.mark.parametrize("viewport", [{"width": 1080, "height": 1920}, {"width": 768, "height": 1024}],
@@ -149,6 +197,13 @@ def test_counter_ticket_form_is_usable_on_the_kiosk_and_the_tablet(page_as, view
     expect(submit).to_be_in_viewport()
     box = submit.bounding_box()
     assert box["height"] >= 40 if viewport["height"] > 1500 else box["height"] >= 24  # a finger-sized target
+    if viewport["height"] > 1500:  # the kiosk: every checkbox a finger-sized target, its label beside it
+        for label in ("La démarche comporte un paiement que j'ai accompagné", "Je confirme le protocole de paiement"):
+            box = page.get_by_label(label).bounding_box()
+            row = page.locator(".field", has=page.get_by_label(label)).bounding_box()
+            text = page.locator("label", has_text=label).bounding_box()
+            assert min(box["width"], box["height"]) >= 32 and row["height"] >= 44, (label, box, row)
+            assert text["x"] > box["x"] + box["width"] - 1, f"« {label} » wraps under its box"
     submit.click()
     expect(page.get_by_role("status")).to_contain_text("enregistré")
 
@@ -177,7 +232,7 @@ def test_facil_familles_request_is_logged_on_the_family_number_and_followed_in_m
     expect(family).to_be_focused()
     expect(family).to_have_value(family_number)  # taken from the family's record
     page.get_by_label("Démarche", exact=True).select_option(
-        label="Facil'Familles : calcul du quotient familial (Ville)")
+        label="Facil'Familles : calcul du quotient familial (Ville de Paris)")
     expect(page.get_by_label("Statut")).to_have_value("open")  # a family request is followed until resolved
     page.get_by_label("Notes").fill("Avis d'imposition à fournir pour le quotient.")
     check_axe(page, "ticket-formulaire-facil-familles")

@@ -52,7 +52,7 @@ def test_a_run_shows_each_chart_beside_its_table(app, reference, client_as):
     body = page.get_data(as_text=True)
     assert "État : terminé" in text_of(page)
     assert "<caption>Part des démarches de l&#39;État — par site</caption>" in body
-    assert '<th scope="row">mairie-02</th>' in body
+    assert '<th scope="row">Mairie du 2e arrondissement</th>' in body
     chart_url = body.split('<img src="')[1].split('"')[0]
     chart = client.get(chart_url)
     assert chart.headers["Content-Type"].startswith("image/svg+xml")
@@ -66,13 +66,15 @@ def test_csv_and_xlsx_downloads_hold_the_same_numbers_and_are_audited(app, refer
     run_id = int(run_url.rstrip("/").split("/")[-1])
     csv_response = client.get(f"/reports/runs/{run_id}/export.csv")
     rows = list(csv.reader(io.StringIO(csv_response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
-    site_header = rows.index(["Site", "Total", "État", "Ville", "Part État"])
-    assert rows[site_header + 1] == ["mairie-02", "20", "10", "10", "0.5"]
-    assert ["'=cmd|' /C calc'!A0", "10", "1.0"] in rows  # a formula is never executed
+    site_header = rows.index(["Site", "Total", "État", "Ville de Paris", "Part de l'État"])
+    assert rows[site_header + 1] == ["Mairie du 2e arrondissement", "20", "10", "10", "50,0 %"]
+    assert ["'=cmd|' /C calc'!A0", "10", "100,0 %"] in rows  # a formula is never executed
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/reports/runs/{run_id}/export.xlsx").data))
-    sheet_rows = [list(r) for r in workbook["state-share"].iter_rows(values_only=True)]
-    header = sheet_rows.index(["Site", "Total", "État", "Ville", "Part État"])
-    assert sheet_rows[header + 1] == ["mairie-02", 20, 10, 10, 0.5]
+    sheet_rows = [list(r) for r in workbook["Part de l'État – sites"].iter_rows(values_only=True)]
+    header = sheet_rows.index(["Site", "Total", "État", "Ville de Paris", "Part de l'État"])
+    assert sheet_rows[header + 1] == ["Mairie du 2e arrondissement", 20, 10, 10, 0.5]
+    assert ["'=cmd|' /C calc'!A0", 10, 1.0] in [list(r) for r in
+                                                workbook["Demandes – services"].iter_rows(values_only=True)]
     exports = db.session.execute(db.select(AuditEntry).where(AuditEntry.action == "report.export")).scalars().all()
     assert sorted(e.detail["format"] for e in exports) == ["csv", "xlsx"]
 
@@ -100,3 +102,25 @@ def test_tickets_never_refreshed_are_counted_by_the_next_run_and_the_page_says_h
     page = text_of(manager.get(f"/reports/runs/{run.id}"))
     assert "Données à jour au " in page
     assert "Faits des tableaux de bord : données à jour au " in text_of(manager.get("/reports/"))
+
+
+def test_dashboard_form_offers_presets_and_opens_on_the_pilot_when_only_its_data_exist(app, reference, client_as):
+    from datetime import date
+
+    from app.reports.forms import period_presets
+
+    assert period_presets(date(2026, 12, 1), with_pilot=False) == [
+        ("Ce mois-ci", date(2026, 12, 1), date(2026, 12, 1)),
+        ("Le mois dernier", date(2026, 11, 1), date(2026, 11, 30)),
+        ("Les 12 derniers mois", date(2026, 1, 1), date(2026, 12, 1)),
+        ("Depuis le 1er janvier", date(2026, 1, 1), date(2026, 12, 1))]
+    client = client_as("manager")
+    assert "Le pilote" not in text_of(client.get("/reports/"))
+    make_ticket(datetime(2016, 11, 7, 10, tzinfo=UTC), procedure="critair")
+    refresh_facts()
+    db.session.commit()
+    page = client.get("/reports/").get_data(as_text=True)
+    assert 'href="/reports/?du=2016-10-01&amp;au=2017-02-15">Le pilote (oct. 2016 – 15 févr. 2017)</a>' in page
+    assert 'value="2016-10-01"' in page and 'value="2017-02-15"' in page
+    prefilled = client.get("/reports/?du=2017-01-01&au=2017-01-31").get_data(as_text=True)
+    assert 'value="2017-01-01"' in prefilled and 'value="2017-01-31"' in prefilled

@@ -72,6 +72,7 @@ EXPECTED: dict[str, Route] = {
     # Public; 503 in the tests: no scheduler runs, the facts were never refreshed (tests/test_health.py).
     "main.health": Route(get={role: 503 for role in ROLES}),
     "main.health_live": Route(get={role: 200 for role in ROLES}),
+    "main.favicon": Route(get={role: 200 for role in ROLES}),
     "main.home": Route(get=allow(*SIGNED_IN)),
     "auth.login": Route(get={ANONYMOUS: 200} | {role: 302 for role in SIGNED_IN}, skip_post=ROLES),
     "auth.logout": post_only(*SIGNED_IN),

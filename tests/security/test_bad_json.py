@@ -22,7 +22,11 @@ JSON_ENDPOINTS = {
     "contacts.search_live": ("operator_3975", "POST", "/contacts/search/live"),
     "reports.run_status": ("manager", "GET", "/reports/runs/{report_run}/status"),
     "main.health": (None, "GET", "/health"),
+    "main.health_live": (None, "GET", "/health/live"),
+    "tickets.import_run_status": ("admin", "GET", "/tickets/import/{import_run}/status"),
 }
+# /health answers 503 by design when the facts or the scheduler are stale (no scheduler runs in the tests).
+DESIGNED_503 = {"main.health"}
 
 SURROGATES = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
 TEXT = st.text(st.one_of(st.characters(), SURROGATES), max_size=30)
@@ -96,7 +100,8 @@ def test_json_endpoints_survive_any_body_and_query_string(endpoint, app, client_
             response = client.post(target, data=raw, content_type="application/json")
         else:
             response = client.get(target)
-        assert response.status_code < 500, f"{method} {target} {raw[:200]}: {response.status_code}"
+        designed = endpoint in DESIGNED_503 and response.status_code == 503 and response.is_json
+        assert response.status_code < 500 or designed, f"{method} {target} {raw[:200]}: {response.status_code}"
         if response.status_code == 200:
             assert response.is_json
 

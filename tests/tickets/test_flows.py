@@ -111,12 +111,12 @@ def test_payment_without_the_protocol_is_refused_on_the_protocol_field(client_as
     assert 'id="protocol_confirmed-error"' in response.get_data(as_text=True)
 
 
-def test_counter_rule_is_refused_through_the_form_naming_the_device(client_as, person):
+def test_counter_rule_is_said_before_the_form_at_a_town_hall_without_device(client_as, person):
     client = client_as("counter_agent", "mairie-05")  # a town hall with no facilitation device
     response = client.post(f"/tickets/new?resident_id={person.id}", data={"status": "closed"})
-    assert response.status_code == 400
-    assert 'id="device_id-error"' in response.get_data(as_text=True)
-    assert "exige un dispositif" in text_of(response)
+    assert response.status_code == 409
+    assert "exige un" in text_of(response) and 'name="procedure_id"' not in response.get_data(as_text=True)
+    assert db.session.execute(db.select(db.func.count(Ticket.id))).scalar() == 0
 
 
 def test_only_active_procedures_are_offered_and_not_online_ones_go_to_the_demand_picker(client_as, person):

@@ -139,5 +139,5 @@ def test_search_filters_by_owner_and_exports_safe_csv(client_as, reference):
     assert state.reference in found and city.reference not in found
     export = client.get("/tickets/export.csv?owner=state", buffered=True)
     rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
-    assert rows[0][0] == "reference" and [r[0] for r in rows[1:]] == [state.reference]
+    assert rows[0][0] == "Référence" and [r[0] for r in rows[1:]] == [state.reference]
     assert rows[1][15].startswith("'=")

@@ -54,7 +54,8 @@ def test_3975_call_transferred_to_a_counter_reads_as_one_journey(make_agent, ref
     visit = transfer_ticket(call, operator, ref(Channel, "counter"), ref(Site, "mairie-12"))
     assert call.status == "transferred" and call.closed_at is not None
     assert visit.transferred_from_id == call.id and visit.status == "open"
-    assert visit.resident_id == person.id and visit.device.code == "kiosk"
+    assert visit.resident_id == person.id
+    assert (visit.device_id, visit.outcome) == (None, None)  # nobody has seen the resident at the counter yet
     assert visit.agent_id is None
     assert [t.id for t in journey(visit)] == [call.id, visit.id] == [t.id for t in journey(call)]
     event = db.session.execute(db.select(TicketEvent).where(TicketEvent.ticket_id == call.id,
@@ -62,13 +63,15 @@ def test_3975_call_transferred_to_a_counter_reads_as_one_journey(make_agent, ref
     assert event.changes["transferred_to"] == [None, visit.reference]
 
 
-def test_transfer_to_a_counter_without_devices_names_the_device(make_agent, reference):
+def test_a_transferred_visit_needs_its_device_when_it_is_closed_not_before(make_agent, reference):
     operator = make_agent("operator_3975", site_code="plateforme-3975")
     call = log_ticket({"anonymous": True, "channel_id": ref(Channel, "phone_3975").id,
                        "site_id": ref(Site, "plateforme-3975").id}, operator)
+    visit = transfer_ticket(call, operator, ref(Channel, "counter"), ref(Site, "mairie-05"))
+    change_status(visit, "in_progress", operator)
     with pytest.raises(TicketError) as caught:
-        transfer_ticket(call, operator, ref(Channel, "counter"), ref(Site, "mairie-05"))
-    assert caught.value.field == "device_id"
+        change_status(visit, "closed", operator)
+    assert caught.value.field == "device_id" and "exige un dispositif" in caught.value.message
 
 
 def test_status_change_on_a_stale_version_is_refused(agent):

@@ -72,7 +72,7 @@ def test_the_programme_dashboard_computes_the_training_reports_with_charts(pilot
     for name in ("training-coverage", "trained-share", "untrained-tickets", "training-expiring"):
         assert name in results
     assert "<svg" in results["training-coverage"].chart_svg
-    assert "mairie-17" in results["untrained-tickets"].chart_svg
+    assert "Mairie du 17e" in results["untrained-tickets"].chart_svg  # the site's name, not its code
 
 
 @pytest.mark.parametrize("name", ["training-coverage", "trained-share", "untrained-tickets", "training-expiring"])
