@@ -2,6 +2,7 @@
 
 import click
 
+from app.api.cli import integrations
 from app.auth.cli import users
 from app.channels.cli import reference
 from app.config import QUEUES
@@ -35,3 +36,4 @@ def init_app(app) -> None:
     app.cli.add_command(privacy)
     app.cli.add_command(tickets)
     app.cli.add_command(report)
+    app.cli.add_command(integrations)

@@ -1,18 +1,22 @@
 """Every domain's models, imported so that Alembic and `db.create_all` see them all."""
 
+from app.api.models import IntegrationToken
 from app.audit.models import AuditEntry
 from app.auth.models import Agent
 from app.channels.models import Channel, Device, Procedure, Site, site_devices
 from app.contacts.models import Resident, ResidentChange
 from app.privacy.models import Setting
 from app.reports.models import ReportFile, ReportResult, ReportRun
+from app.telephony.models import Call
 from app.tickets.models import Ticket, TicketEvent, TicketSequence
 
 __all__ = [
     "Agent",
     "AuditEntry",
+    "Call",
     "Channel",
     "Device",
+    "IntegrationToken",
     "Procedure",
     "ReportFile",
     "ReportResult",

@@ -12,6 +12,7 @@ from app.contacts.models import Resident
 from app.contacts.queries import SearchQueryError, get_live_resident, search_residents
 from app.extensions import db
 from app.main.views import add_home_action
+from app.telephony.services import attach_ticket, call_to_log, ticket_values_for_call
 from app.tickets import edit_views, import_views, list_views  # noqa: F401 - register their routes
 from app.tickets.blueprint import (
     ROLE_DEFAULTS,
@@ -97,12 +98,17 @@ def new():
             values["device_id"] = profile.devices[0].id  # the station's device unless another is chosen
         values.update(channel_id=profile.channel.id, site_id=profile.site.id, anonymous=resident is None,
                       resident_id=resident.id if resident else None)
+        call = call_to_log(request.args.get("call"), current_user)  # logged from the caller's panel
+        if call is not None:
+            values.update(ticket_values_for_call(call))
         try:
             ticket = log_ticket(values, current_user)
         except TicketError as exc:
             db.session.rollback()
             attach_errors(form, exc.problems, problems)
         else:
+            if call is not None:
+                attach_ticket(call, ticket)
             record("ticket.create", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
                    detail={"reference": ticket.reference})
             db.session.commit()
