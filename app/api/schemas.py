@@ -1,10 +1,14 @@
 """Marshmallow schemas of the REST API: they validate requests and describe the OpenAPI document."""
 
+from datetime import date
+
 import marshmallow as ma
 from marshmallow import validate
 
 from app.telephony.models import STATES
 from app.tickets.models import DIGITAL_CHOICES, MODES, OUTCOMES, STATUSES
+
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # report periods
 
 
 class ApiErrorSchema(ma.Schema):
@@ -110,8 +114,8 @@ class CallSchema(ma.Schema):
 
 
 class ReportRunCreateSchema(ma.Schema):
-    start = ma.fields.Date(required=True, data_key="from")
-    end = ma.fields.Date(required=True, data_key="to")
+    start = ma.fields.Date(required=True, data_key="from", validate=validate.Range(min=FIRST_DAY, max=LAST_DAY))
+    end = ma.fields.Date(required=True, data_key="to", validate=validate.Range(min=FIRST_DAY, max=LAST_DAY))
     reports = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=60)),
                              validate=validate.Length(max=20))
     sites = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=40)),

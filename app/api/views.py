@@ -31,6 +31,9 @@ from app.tickets.models import Ticket
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", description="API REST de Relais (jeton porteur)")
 csrf.exempt(bp)
+# By code as well: the application's own handlers for these codes would otherwise answer in HTML.
+for _code in (400, 401, 403, 404, 405, 413, 415, 422, 429, 500):
+    bp.register_error_handler(_code, json_http_error)
 bp.register_error_handler(HTTPException, json_http_error)
 
 BEARER = [{"bearerAuth": []}]

@@ -54,3 +54,14 @@ def too_large(_error_):
 @bp.errorhandler(429)
 def too_many(_error_):
     return _error(429, "Trop d'événements en peu de temps pour ce jeton : réessayez dans un instant.")
+
+
+@bp.errorhandler(400)
+def bad_request(_error_):
+    return _error(400, "Requête illisible : corps form-encoded, multipart ou JSON attendu.")
+
+
+@bp.errorhandler(500)
+def server_error(_error_):
+    db.session.rollback()
+    return _error(500, "Erreur interne : elle a été enregistrée.")

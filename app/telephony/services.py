@@ -7,6 +7,7 @@ hang-up for a call Relais never heard of, changes nothing and raises nothing.
 import logging
 
 from app.audit.services import record
+from app.cardnumbers import contains_card_number
 from app.extensions import db
 from app.telephony.cti import CtiEvent
 from app.telephony.models import Call
@@ -25,15 +26,21 @@ class CallError(ValueError):
         self.message = message
 
 
+def _machine_text(value: str | None) -> str | None:
+    """A phone system's free text (queue, names, unreadable number), dropped if it holds a card number."""
+    return None if value is None or contains_card_number(value) else value
+
+
 def _new_call(event: CtiEvent, at) -> Call:
     direction = event.direction or "in"
     other, platform = ((event.from_number, event.to_number) if direction == "in"
                        else (event.to_number, event.from_number))
     caller = caller_number(other)
     matches = residents_for_number(caller.e164, limit=2)
-    call = Call(call_id=event.call_id, direction=direction, number=caller.e164, raw_number=caller.raw,
-                anonymous=caller.anonymous, dialled=platform, queue=event.queue or platform,
-                users=", ".join(event.users)[:250] or None, state="ringing", started_at=at,
+    call = Call(call_id=event.call_id, direction=direction, number=caller.e164,
+                raw_number=_machine_text(caller.raw), anonymous=caller.anonymous, dialled=_machine_text(platform),
+                queue=_machine_text(event.queue or platform), users=_machine_text(", ".join(event.users)[:250] or None),
+                state="ringing", started_at=at,
                 resident_id=matches[0].id if len(matches) == 1 else None)
     db.session.add(call)
     db.session.flush()
@@ -49,7 +56,7 @@ def _answer(call: Call, event: CtiEvent, at) -> None:
     if operator is not None:
         call.agent_id = operator.id
     if event.users:
-        call.users = ", ".join(event.users)[:250]
+        call.users = _machine_text(", ".join(event.users)[:250])
 
 
 def _hangup(call: Call, event: CtiEvent, at) -> None:

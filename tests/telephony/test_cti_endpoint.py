@@ -153,3 +153,12 @@ def test_each_event_is_audited_with_the_token_and_counted(client):
                                                           AuditEntry.object_id == str(token.id))).scalars().all()
     assert len(used) == 2 and all(entry.agent_login == "Standard 3975" for entry in used)
     assert all("0612345678" not in json.dumps(entry.detail) for entry in used)
+
+
+def test_long_numeric_call_ids_are_kept_and_card_numbers_in_free_fields_are_dropped(client, tokens):
+    luhn_call_id = "4111111111111111"  # a PBX's 16-digit id that happens to pass Luhn
+    response = post(client, tokens["cti"], NEW | {"callId": luhn_call_id, "queue": "file 4111 1111 1111 1111",
+                                                  "user": "4111111111111111"})
+    assert response.get_json() == {}
+    recorded = call(luhn_call_id)
+    assert recorded.queue is None and recorded.users is None
