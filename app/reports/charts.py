@@ -178,4 +178,7 @@ def chart_svg(name: str, title: str, output: dict) -> str | None:
         table = t["by_week"]
         return _lines(title, table["week"], {"Taux de retour": table["return_rate"]}, "Taux de retour (%)",
                       percent=True)
+    if name == "calls":
+        table = t["by_hour"]
+        return _bars(title, table["hour"], table["calls"], "Heure (Paris)", "Appels")
     return None

@@ -20,6 +20,9 @@ from app.reports.queries import (
     sum_facts,
     sum_procedures_by_owner,
 )
+from app.telephony.builders import build_calls
+from app.telephony.queries import answered_waits, calls_per_hour
+from app.timeutil import paris_day_bounds
 
 NONE = "none"
 
@@ -133,6 +136,16 @@ def repeat_contacts(params: ReportParams) -> dict:
     return builders.build_repeat(frame, params.start, params.end)
 
 
+def calls(params: ReportParams) -> dict:
+    """The 3975's calls (telephony domain): all on the platform's site and the phone channel."""
+    start, end = paris_day_bounds(params.start)[0], paris_day_bounds(params.end)[1]
+    outside = (params.sites and "plateforme-3975" not in params.sites) or (
+        params.channels and "phone_3975" not in params.channels)
+    hourly = pd.DataFrame([] if outside else calls_per_hour(start, end))
+    waits = pd.DataFrame([] if outside else answered_waits(start, end), columns=["wait", "calls"])
+    return build_calls(hourly, waits)
+
+
 REPORTS: dict[str, Report] = {r.name: r for r in (
     Report("volume", "Volume de tickets par site et par semaine", volume),
     Report("state-share", "Part des démarches de l'État", state_share),
@@ -144,6 +157,7 @@ REPORTS: dict[str, Report] = {r.name: r for r in (
     Report("payment-assisted", "Paiements accompagnés et protocole de protection", payment_assisted),
     Report("digital-choice", "Choix du numérique par l'usager", digital_choice),
     Report("repeat-contacts", "Usagers revenus sous 7 jours", repeat_contacts),
+    Report("calls", "Appels du 3975 : réponses, attente, tickets", calls),
 )}
 
 

@@ -14,13 +14,16 @@ COLUMN_LABELS = {
     "protocol_confirmed": "Protocole confirmé", "confirmation_rate": "Taux de confirmation",
     "no_alternative": "Sans alternative", "no_alternative_share": "Part sans alternative",
     "contacts": "Contacts", "returned": "Revenus sous 7 jours", "return_rate": "Taux de retour",
+    "day": "Jour", "hour": "Heure", "calls": "Appels", "answered": "Répondus", "missed": "Manqués",
+    "forwarded": "Transférés", "with_ticket": "Répondus avec ticket", "answered_rate": "Taux de réponse",
+    "missed_rate": "Taux d'appels manqués", "ticket_share": "Part des répondus avec ticket",
 }
 
 TABLE_LABELS = {
     "by_site": "par site", "by_week": "par semaine", "by_channel": "par canal", "top": "principales démarches",
     "by_device": "par dispositif", "by_outcome": "par issue", "by_mode": "par mode d'accompagnement",
     "by_service": "par service demandé", "by_site_week": "par site et par semaine", "by_procedure": "par démarche",
-    "by_choice": "par réponse",
+    "by_choice": "par réponse", "by_day": "par jour", "by_hour": "par heure",
 }
 
 SUMMARY_LABELS = {
@@ -34,6 +37,10 @@ SUMMARY_LABELS = {
     "no_alternative_share": "Part sans alternative", "contacts": "Contacts d'usagers identifiés",
     "returned": "Suivis d'un retour sous 7 jours", "return_rate": "Taux de retour sous 7 jours",
     "first_contact_resolution": "Résolution au premier contact",
+    "calls": "Appels", "answered_calls": "Appels répondus", "missed_calls": "Appels manqués",
+    "forwarded_calls": "Appels transférés", "answered_rate": "Taux de réponse", "missed_rate": "Taux d'appels manqués",
+    "mean_wait_seconds": "Attente moyenne des appels répondus (s)", "p90_wait_seconds": "Attente 90e centile (s)",
+    "ticket_share": "Part des appels répondus avec ticket",
 }
 
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Agent
@@ -39,6 +39,10 @@ class Call(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Kept as columns so that reports sum them in SQL: ringing time (to the answer, or to the hang-up of an
+    # unanswered call) and talking time (answer to hang-up), in seconds.
+    wait_seconds: Mapped[int | None] = mapped_column(Integer)
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"), index=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
@@ -48,19 +52,6 @@ class Call(db.Model):
     agent: Mapped[Agent | None] = relationship(foreign_keys=[agent_id])
     resident: Mapped[Resident | None] = relationship()
     called_back_by: Mapped[Agent | None] = relationship(foreign_keys=[called_back_by_id])
-
-    @property
-    def wait_seconds(self) -> int | None:
-        """Ringing time: until answered, or until the hang-up of an unanswered call."""
-        end = self.answered_at or self.ended_at
-        return int((end - self.started_at).total_seconds()) if end else None
-
-    @property
-    def duration_seconds(self) -> int | None:
-        """Talking time, answer to hang-up."""
-        if self.answered_at and self.ended_at:
-            return int((self.ended_at - self.answered_at).total_seconds())
-        return None
 
     def __repr__(self) -> str:
         return f"<Call {self.call_id} {self.state}>"

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import case, func, or_
 
 from app.auth.models import Agent
 from app.contacts.models import Resident
@@ -72,3 +72,34 @@ def current_call_for(agent_id: int) -> Call | None:
 def call_for_ticket(ticket_id: int) -> Call | None:
     """The call a ticket was logged for, if any."""
     return db.session.execute(db.select(Call).where(Call.ticket_id == ticket_id).limit(1)).scalar_one_or_none()
+
+
+def _hour(column):
+    """The UTC hour a timestamp falls in (Paris offsets are whole hours: the bucket is the same in Paris)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.date_trunc("hour", column)
+    return func.strftime("%Y-%m-%d %H:00:00", column)
+
+
+def calls_per_hour(start: datetime, end: datetime) -> list[dict]:
+    """Inbound calls per UTC hour in [start, end): counts by state, answered with a ticket, summed waits."""
+    hour = _hour(Call.started_at).label("hour")
+    answered = Call.state == "answered"
+    query = (db.select(hour, func.count().label("calls"),
+                       func.sum(case((answered, 1), else_=0)).label("answered"),
+                       func.sum(case((Call.state == "missed", 1), else_=0)).label("missed"),
+                       func.sum(case((Call.state == "forwarded", 1), else_=0)).label("forwarded"),
+                       func.sum(case((answered & Call.ticket_id.is_not(None), 1), else_=0)).label("with_ticket"),
+                       func.sum(case((answered, Call.wait_seconds), else_=0)).label("answered_wait"))
+             .where(Call.direction == "in", Call.started_at >= start, Call.started_at < end)
+             .group_by(hour).order_by(hour))
+    return [dict(row._mapping) for row in db.session.execute(query)]
+
+
+def answered_waits(start: datetime, end: datetime) -> list[dict]:
+    """Answered inbound calls per wait (seconds), for the percentiles."""
+    query = (db.select(Call.wait_seconds.label("wait"), func.count().label("calls"))
+             .where(Call.direction == "in", Call.state == "answered", Call.wait_seconds.is_not(None),
+                    Call.started_at >= start, Call.started_at < end)
+             .group_by(Call.wait_seconds).order_by(Call.wait_seconds))
+    return [dict(row._mapping) for row in db.session.execute(query)]

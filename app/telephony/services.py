@@ -26,6 +26,10 @@ class CallError(ValueError):
         self.message = message
 
 
+def _seconds(start, end) -> int:
+    return int((end - start).total_seconds())
+
+
 def _machine_text(value: str | None) -> str | None:
     """A phone system's free text (queue, names, unreadable number), dropped if it holds a card number."""
     return None if value is None or contains_card_number(value) else value
@@ -51,6 +55,7 @@ def _answer(call: Call, event: CtiEvent, at) -> None:
     if call.answered_at is not None or call.ended_at is not None:
         return  # repeated answer, or an answer after the hang-up: nothing to change
     call.answered_at = max(at, call.started_at)
+    call.wait_seconds = _seconds(call.started_at, call.answered_at)
     call.state = "answered"
     operator = find_operator(event.answering_number, event.users)
     if operator is not None:
@@ -63,6 +68,10 @@ def _hangup(call: Call, event: CtiEvent, at) -> None:
     if call.ended_at is not None:
         return
     call.ended_at = max(at, call.answered_at or call.started_at)
+    if call.answered_at is None:
+        call.wait_seconds = _seconds(call.started_at, call.ended_at)
+    else:
+        call.duration_seconds = _seconds(call.answered_at, call.ended_at)
     call.cause = event.cause
     if event.cause == "forwarded":
         call.state = "forwarded"

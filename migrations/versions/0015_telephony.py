@@ -53,6 +53,8 @@ def upgrade():
         sa.Column('started_at', app.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column('answered_at', app.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column('ended_at', app.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column('wait_seconds', sa.Integer(), nullable=True),
+        sa.Column('duration_seconds', sa.Integer(), nullable=True),
         sa.Column('agent_id', sa.Integer(), nullable=True),
         sa.Column('resident_id', sa.Integer(), nullable=True),
         sa.Column('ticket_id', sa.Integer(), nullable=True),
