@@ -9,6 +9,7 @@ from app.config import QUEUES
 from app.demo import demo
 from app.privacy.cli import privacy
 from app.reports.cli import report
+from app.telephony.cli import telephony
 from app.tickets.cli import tickets
 
 
@@ -37,3 +38,4 @@ def init_app(app) -> None:
     app.cli.add_command(tickets)
     app.cli.add_command(report)
     app.cli.add_command(integrations)
+    app.cli.add_command(telephony)
