@@ -6,7 +6,7 @@ from app.auth.models import Agent
 from app.channels.models import Channel, Device, Procedure, Site
 from app.contacts.models import Resident
 from app.contacts.normalise import ContactValueError, normalise_email
-from app.contacts.queries import live_clause
+from app.contacts.queries import get_live_resident, live_clause
 from app.extensions import db
 from app.telephony.numbers import to_e164
 from app.telephony.queries import get_call_by_external_id
@@ -87,6 +87,11 @@ def create_ticket(data: dict, token=None):
         if call is None:
             raise ApiValueError([("call_id", f"Aucun appel « {call_id[:120]} » dans le journal.")])
     values = {key: value for key, value in data.items() if value is not None}
+    if values.get("resident_id") is not None:
+        resident = get_live_resident(values["resident_id"])
+        if resident is None or resident.anonymised_at is not None:
+            raise ApiValueError([("resident_id", f"Aucun usager n° {values['resident_id']}.")])
+        values["resident_id"] = resident.id  # a merged record's survivor
     values.update(channel_id=channel.id, site_id=site.id, device_id=device.id if device else None,
                   procedure_id=procedure.id if procedure else None)
     if call is not None and call.answered_at is not None:

@@ -33,6 +33,13 @@ ACTION_LABELS = {
     "retention.run": "Application des durées de conservation",
     "audit.search": "Consultation du journal d'audit",
     "audit.purge": "Purge du journal d'audit",
+    "call.list": "Consultation du journal des appels",
+    "call.called_back": "Appel manqué marqué « rappelé »",
+    "integration.created": "Création d'un jeton d'intégration",
+    "integration.revoked": "Révocation d'un jeton d'intégration",
+    "integration.used": "Utilisation d'un jeton d'intégration (API)",
+    "integration.refused": "Jeton d'intégration refusé (API)",
+    "api.residents.lookup": "Recherche d'usagers par l'API",
 }
 
 # Labels for the families of actions other domains may add.

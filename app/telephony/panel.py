@@ -44,7 +44,7 @@ def panel_data(call: Call, agent) -> dict:
     residents = residents_for_number(call.number)
     entries = [_resident_entry(resident, call) for resident in residents]
     if residents:
-        record("resident.read", agent=agent, object_type="call", object_id=call.id,
+        record("resident.view", agent=agent, object_type="call", object_id=call.id,
                resident_id=residents[0].id if len(residents) == 1 else None,
                detail={"fields": ["name", "phone", "tickets"], "resident_ids": [r.id for r in residents]})
     if call.anonymous:

@@ -61,6 +61,7 @@ def test_a_ticket_is_created_and_read_back_through_the_api(client, bearer, opera
     ({"anonymous": True, "payment_assisted": True}, "protocol_confirmed", "protocole"),
     ({"anonymous": True, "status": "perdu"}, "status", "Valeur parmi"),
     ({"anonymous": True, "call_id": "inconnu"}, "call_id", "Aucun appel"),
+    ({"resident_id": 999999}, "resident_id", "Aucun usager"),
 ])
 def test_tickets_obey_the_same_rules_as_the_form(client, bearer, operator, extra, field, words):
     response = client.post("/api/v1/tickets", json=ticket_body(**extra), headers=bearer)

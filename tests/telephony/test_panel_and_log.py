@@ -36,7 +36,7 @@ def test_answer_puts_the_caller_on_the_operators_panel_with_residents_and_the_lo
     assert data["call"]["number"] == "06 12 34 56 78"
     assert [r["name"] for r in data["residents"]] == ["Jeanne Martin"]
     assert data["primary_url"] == f"/tickets/new?call={call.id}&resident_id={caller.id}"
-    read = db.session.execute(db.select(AuditEntry).where(AuditEntry.action == "resident.read",
+    read = db.session.execute(db.select(AuditEntry).where(AuditEntry.action == "resident.view",
                                                           AuditEntry.object_type == "call")).scalar_one()
     assert read.resident_id == caller.id and "06" not in str(read.detail)
 

@@ -8,6 +8,8 @@
   if (!main || !window.fetch) { return; }
   var POLL_MS = 1000;
   var shown = null, primaryUrl = null, panel = null;
+  // The ticket form of the call being logged (…?call=<id>) does not show that call again.
+  var loggingCall = Number(new URLSearchParams(window.location.search).get("call")) || null;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -90,8 +92,9 @@
     if (panel) { panel.remove(); }
     panel = box;
     main.insertBefore(box, main.firstChild);
+    // Take the focus only from nobody: never from a field the operator is in, nor from a page's first field.
     var active = document.activeElement;
-    if (!active || active === document.body) { primary.focus(); }
+    if ((!active || active === document.body) && !document.querySelector("[autofocus]")) { primary.focus(); }
   }
 
   function showCall(id) {
@@ -107,7 +110,7 @@
       .then(function (data) {
         if (!data) { return; }
         if (data.call === null) { if (shown !== null) { remove(); } }
-        else if (data.call !== shown) { showCall(data.call); }
+        else if (data.call !== shown && data.call !== loggingCall) { showCall(data.call); }
       })
       .catch(function () {})
       .then(function () { window.setTimeout(poll, POLL_MS); });
