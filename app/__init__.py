@@ -12,6 +12,8 @@ from app.extensions import csrf, db, login_manager, migrate
 logger = logging.getLogger(__name__)
 
 PUBLIC_ENDPOINTS = {"auth.login", "static", "main.health", "main.health_live", "main.favicon"}
+# Blueprints that authenticate by integration token (JSON answers) or are public documentation.
+TOKEN_BLUEPRINTS = {"api", "api-docs", "api_pages", "cti"}
 
 
 def _sqlite_pragmas(engine) -> None:
@@ -37,6 +39,9 @@ def _sqlite_pragmas(engine) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.api import spec as api_spec
+    from app.api.admin import bp as integrations_admin_bp
+    from app.api.pages import bp as api_pages_bp
     from app.audit.views import bp as audit_bp
     from app.auth.admin import bp as agents_admin_bp
     from app.auth.views import bp as auth_bp
@@ -45,17 +50,24 @@ def _register_blueprints(app: Flask) -> None:
     from app.main.views import bp as main_bp
     from app.privacy.views import bp as privacy_bp
     from app.reports.views import bp as reports_bp
+    from app.telephony.cti_views import bp as cti_bp
+    from app.telephony.views import bp as telephony_bp
     from app.tickets.views import bp as tickets_bp
     from app.training.views import bp as training_bp
 
     for bp in (main_bp, auth_bp, channels_bp, contacts_bp, tickets_bp, reports_bp, audit_bp, privacy_bp,
                agents_admin_bp, training_bp):
         app.register_blueprint(bp)
+    for bp in (telephony_bp, cti_bp, integrations_admin_bp, api_pages_bp):
+        app.register_blueprint(bp)
+    api_spec.init_app(app)
 
 
 def _require_sign_in():
     """Every page but sign-in, static files and the health checks needs a signed-in agent."""
     if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+        return None
+    if request.blueprint in TOKEN_BLUEPRINTS:
         return None
     if request.endpoint is None:  # unknown URL: let the 404 handler answer, after sign-in
         return redirect(url_for("auth.login"))

@@ -2,12 +2,14 @@
 
 import click
 
+from app.api.cli import integrations
 from app.auth.cli import users
 from app.channels.cli import reference
 from app.config import QUEUES
 from app.demo import demo
 from app.privacy.cli import privacy
 from app.reports.cli import report
+from app.telephony.cli import telephony
 from app.tickets.cli import tickets
 from app.training.cli import training
 
@@ -37,3 +39,5 @@ def init_app(app) -> None:
     app.cli.add_command(tickets)
     app.cli.add_command(report)
     app.cli.add_command(training)
+    app.cli.add_command(integrations)
+    app.cli.add_command(telephony)

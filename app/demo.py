@@ -10,6 +10,7 @@ from app.auth.services import create_agent
 from app.channels.models import Site
 from app.channels.reference import load_reference
 from app.extensions import db
+from app.telephony.demo import calls_step
 from app.tickets.pilot import pilot_step
 from app.training.pilot import training_pilot_step
 
@@ -73,7 +74,7 @@ def _agents_step() -> None:
 
 
 # The steps `demo load` runs, in order. Domains add theirs (reference data first).
-DEMO_STEPS = [_reference_step, _agents_step, pilot_step, training_pilot_step]
+DEMO_STEPS = [_reference_step, _agents_step, pilot_step, training_pilot_step, calls_step]
 
 
 @demo.command("load")

@@ -4,7 +4,7 @@ to a text column (last line of defence behind each form's own check)."""
 
 import logging
 
-from flask import render_template, request
+from flask import jsonify, render_template, request
 from sqlalchemy import String, Text, event, inspect
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
@@ -29,7 +29,8 @@ class BoundedIntConverter(IntegerConverter):
 # Machine-written tables (numbers in charts and facts are no card; audit entries are masked on write).
 # Tickets have their own guard (app.tickets.guard) whose error their forms show on the field.
 UNGUARDED_TABLES = ("audit_entries", "report_runs", "report_results", "report_files", "tickets")
-UNGUARDED_COLUMNS = ("password_hash",)
+# A phone system's call id (often 19 digits, e.g. "4991155921769858278-1") is machine-written.
+UNGUARDED_COLUMNS = ("password_hash", "call_id")
 
 
 class CardNumberStorageError(ValueError):
@@ -65,14 +66,23 @@ def _refuse_card_numbers(session, _flush_context, _instances) -> None:
         raise CardNumberStorageError(where)
 
 
+def _json_wanted() -> bool:
+    """The API and the phone system's CTI endpoint answer in JSON."""
+    return request.path.startswith("/api/")
+
+
 def _card_number_page(error):
     db.session.rollback()
     logger.warning("Refused a card number in %s on %s", ", ".join(error.where), request.path)
+    if _json_wanted():
+        return jsonify(error=CARD_NUMBER_MESSAGE), 400
     return render_template("errors/error.html", status=400, title="Numéro de carte refusé",
                            message=CARD_NUMBER_MESSAGE), 400
 
 
 def _bad_value_page():
+    if _json_wanted():
+        return jsonify(error="Une valeur est invalide ou hors limites (caractère NUL, nombre trop grand…)."), 400
     return render_template("errors/error.html", status=400, title="Valeur invalide",
                            message="Une valeur saisie est invalide ou hors limites. Corrigez-la et recommencez."), 400
 

@@ -38,6 +38,13 @@ ACTION_LABELS = {
     "training.module": "Modification d'un module de formation",
     "training.requirement": "Modification d'une exigence de formation",
     "training.site_policy": "Modification de la règle de formation d'un site",
+    "call.list": "Consultation du journal des appels",
+    "call.called_back": "Appel manqué marqué « rappelé »",
+    "integration.created": "Création d'un jeton d'intégration",
+    "integration.revoked": "Révocation d'un jeton d'intégration",
+    "integration.used": "Utilisation d'un jeton d'intégration (API)",
+    "integration.refused": "Jeton d'intégration refusé (API)",
+    "api.residents.lookup": "Recherche d'usagers par l'API",
 }
 
 # Labels for the families of actions other domains may add.

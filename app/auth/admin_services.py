@@ -86,3 +86,18 @@ def reset_agent_password(agent: Agent, password: str, by) -> None:
     set_password(agent, password)
     record("agent.password_reset", agent=by, object_type="agent", object_id=agent.id)
     db.session.flush()
+
+
+def set_agent_extension(agent: Agent, extension: str | None, by=None) -> None:
+    """Give a 3975 operator the phone extension the phone system names in its events (None removes it)."""
+    extension = (extension or "").strip() or None
+    if extension is not None and (len(extension) > 20 or not extension.replace("-", "").isalnum()):
+        raise AgentError("Poste téléphonique : 20 lettres ou chiffres au plus (ex. 201).")
+    if extension is not None:
+        taken = db.session.execute(db.select(Agent).where(Agent.extension == extension, Agent.id != agent.id)
+                                   ).scalar_one_or_none()
+        if taken is not None:
+            raise AgentError(f"Le poste {extension} est déjà celui de {taken.login}.")
+    agent.extension = extension
+    record("agent.update", agent=by, object_type="agent", object_id=agent.id, detail={"fields": ["extension"]})
+    db.session.flush()

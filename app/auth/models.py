@@ -36,6 +36,8 @@ class Agent(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The 3975 phone extension (`answeringNumber` of the phone system's events).
+    extension: Mapped[str | None] = mapped_column(String(20), unique=True)
 
     site: Mapped[Site | None] = relationship()
 

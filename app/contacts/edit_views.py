@@ -79,6 +79,7 @@ def quick():
     form, duplicates = QuickCreateForm(), []
     if not form.is_submitted():
         form.next.data = request.args.get("next", "")
+        form.contact.data = request.args.get("contact", "")[:254]  # e.g. the caller's number, from the panel
     elif form.validate():
         values = {"last_name": form.last_name.data, "first_name": form.first_name.data}
         contact = form.contact.data.strip()

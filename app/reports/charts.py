@@ -233,4 +233,8 @@ def chart_svg(name: str, title: str, output: dict, params=None, names: dict | No
         table = t["by_site"]
         return _bars(title, table["site"], table["tickets"], "Site", "Tickets « agent non formé »") \
             if len(table) else None
+    if name == "calls":
+        table = t["by_hour"]
+        return _bars_if_informative(title, table["hour"], table["calls"], "Heure (Paris)", "Appels") \
+            if len(table) else None
     return None

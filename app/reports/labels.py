@@ -23,6 +23,9 @@ COLUMN_LABELS = {
     "agents": "Agents actifs", "trained": "Agents formés", "module": "Module", "title": "Intitulé",
     "untrained_tickets": "Tickets « agent non formé »", "trained_share": "Part traitée par des agents formés",
     "agent": "Agent", "expires_on": "Expire le",
+    "day": "Jour", "hour": "Heure", "calls": "Appels", "answered": "Répondus", "missed": "Manqués",
+    "forwarded": "Transférés", "with_ticket": "Répondus avec ticket", "answered_rate": "Taux de réponse",
+    "missed_rate": "Taux d'appels manqués", "ticket_share": "Part des répondus avec ticket",
 }
 
 TABLE_LABELS = {
@@ -30,6 +33,7 @@ TABLE_LABELS = {
     "by_device": "par dispositif", "by_outcome": "par issue", "by_mode": "par mode d'accompagnement",
     "by_service": "par service demandé", "by_site_week": "par site et par semaine", "by_procedure": "par démarche",
     "by_choice": "par réponse", "by_site_module": "par site et par module", "trainings": "formations à renouveler",
+    "by_day": "par jour", "by_hour": "par heure",
 }
 
 SUMMARY_LABELS = {
@@ -47,6 +51,10 @@ SUMMARY_LABELS = {
     "agents": "Agents actifs", "coverage_share": "Couverture des formations exigées",
     "untrained_tickets": "Tickets « agent non formé »", "trained_share": "Part traitée par des agents formés",
     "expiring": "Formations qui expirent sous 90 jours",
+    "calls": "Appels", "answered_calls": "Appels répondus", "missed_calls": "Appels manqués",
+    "forwarded_calls": "Appels transférés", "answered_rate": "Taux de réponse", "missed_rate": "Taux d'appels manqués",
+    "mean_wait_seconds": "Attente moyenne des appels répondus (s)", "p90_wait_seconds": "Attente 90e centile (s)",
+    "ticket_share": "Part des appels répondus avec ticket",
 }
 
 # Sheet names of the XLSX workbook: "<report> – <table>", 31 characters at most.
@@ -55,13 +63,13 @@ SHEET_LABELS = {
     "devices": "Dispositifs", "outcomes": "Issues et durées", "unmet-demand": "Demandes",
     "payment-assisted": "Paiements", "digital-choice": "Choix du numérique", "repeat-contacts": "Retours sous 7 j",
     "training-coverage": "Couverture formation", "trained-share": "Agents formés", "untrained-tickets": "Non formés",
-    "training-expiring": "Formations à renouveler",
+    "training-expiring": "Formations à renouveler", "calls": "Appels du 3975",
 }
 SHEET_TABLE_LABELS = {
     "by_site": "sites", "by_week": "semaines", "by_channel": "canaux", "top": "principales",
     "by_device": "dispositifs", "by_outcome": "issues", "by_mode": "modes", "by_service": "services",
     "by_site_week": "sites et semaines", "by_procedure": "démarches", "by_choice": "réponses",
-    "by_site_module": "sites et modules", "trainings": "formations",
+    "by_site_module": "sites et modules", "trainings": "formations", "by_day": "jours", "by_hour": "heures",
 }
 
 TREND_LABELS = {"hausse": "en hausse", "baisse": "en baisse", "stable": "stable"}

@@ -21,6 +21,9 @@ from app.reports.queries import (
     sum_procedures_by_owner,
 )
 from app.reports.training import trained_share, training_coverage, training_expiring, untrained
+from app.telephony.builders import build_calls
+from app.telephony.queries import answered_waits, calls_per_hour
+from app.timeutil import paris_day_bounds
 
 NONE = "none"
 
@@ -134,6 +137,16 @@ def repeat_contacts(params: ReportParams) -> dict:
     return builders.build_repeat(frame, params.start, params.end)
 
 
+def calls(params: ReportParams) -> dict:
+    """The 3975's calls (telephony domain): all on the platform's site and the phone channel."""
+    start, end = paris_day_bounds(params.start)[0], paris_day_bounds(params.end)[1]
+    outside = (params.sites and "plateforme-3975" not in params.sites) or (
+        params.channels and "phone_3975" not in params.channels)
+    hourly = pd.DataFrame([] if outside else calls_per_hour(start, end))
+    waits = pd.DataFrame([] if outside else answered_waits(start, end), columns=["wait", "calls"])
+    return build_calls(hourly, waits)
+
+
 REPORTS: dict[str, Report] = {r.name: r for r in (
     Report("volume", "Volume de tickets par site et par semaine", volume),
     Report("state-share", "Part des démarches de l'État", state_share),
@@ -149,6 +162,7 @@ REPORTS: dict[str, Report] = {r.name: r for r in (
     Report("trained-share", "Tickets traités par des agents formés, par site et semaine", trained_share),
     Report("untrained-tickets", "Tickets signalés « agent non formé »", untrained),
     Report("training-expiring", "Formations qui expirent dans les 90 jours", training_expiring),
+    Report("calls", "Appels du 3975 : réponses, attente, tickets", calls),
 )}
 
 

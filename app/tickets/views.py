@@ -20,6 +20,7 @@ from app.contacts.queries import SearchQueryError, get_live_resident
 from app.contacts.reads import record_read, search_for
 from app.extensions import db
 from app.main.views import add_home_action
+from app.telephony.services import attach_ticket, call_to_log, ticket_values_for_call
 from app.tickets import edit_views, import_views, list_views  # noqa: F401 - register their routes
 from app.tickets.blueprint import (
     ROLE_DEFAULTS,
@@ -111,6 +112,9 @@ def new():
             values["device_id"] = profile.devices[0].id  # the station's device unless another is chosen
         values.update(channel_id=profile.channel.id, site_id=profile.site.id, anonymous=resident is None,
                       resident_id=resident.id if resident else None)
+        call = call_to_log(request.args.get("call"), current_user)  # logged from the caller's panel
+        if call is not None:
+            values.update(ticket_values_for_call(call))
         try:
             ticket, created = log_ticket_once(values, current_user, form.submission_token.data)
         except TicketError as exc:
@@ -121,6 +125,8 @@ def new():
                 flash(f"Ce formulaire avait déjà été enregistré : ticket {ticket.reference}. Il n'a pas été "
                       "créé une seconde fois.", "info")
                 return redirect(url_for("tickets.show", ticket_id=ticket.id))
+            if call is not None:
+                attach_ticket(call, ticket)
             record("ticket.create", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
                    detail={"reference": ticket.reference})
             db.session.commit()

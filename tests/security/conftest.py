@@ -2,15 +2,18 @@
 
 import pytest
 
+from app.api.tokens import create_token
 from app.channels.models import Channel, Device, Procedure, Site
 from app.extensions import db
 from app.reports.models import ReportFile, ReportResult, ReportRun
+from app.telephony.models import Call
 from app.tickets.import_models import ImportRun
 from app.training.queries import get_module_by_code, list_requirements
 from app.training.reference import load_training_reference
 from tests.security.factories import by_code, make_resident, make_ticket
 
-FIXED_SAMPLES = {"kind_channels": "channels", "action_deactivate": "deactivate", "format_csv": "csv"}
+FIXED_SAMPLES = {"kind_channels": "channels", "action_deactivate": "deactivate", "format_csv": "csv",
+                 "bad_token": "not-a-token"}
 
 
 @pytest.fixture
@@ -42,5 +45,9 @@ def matrix_samples(reference, make_agent):
     db.session.add(upload)
     db.session.flush()
     samples["import_run"] = upload.id
+    call = Call(call_id="matrix-call", direction="in", number="+33612345678", state="missed")
+    db.session.add(call)
+    db.session.flush()
+    samples |= {"call": call.id, "integration_token": create_token("Matrice", "cti")[0].id}
     db.session.commit()
     return samples

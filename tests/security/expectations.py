@@ -65,6 +65,9 @@ SAMPLES = {
     "fmt": "format_csv",
     "module_id": "training_module",
     "requirement_id": "training_requirement",
+    "call_id": "call",
+    "token_id": "integration_token",
+    "token": "bad_token",
 }
 
 EXPECTED: dict[str, Route] = {
@@ -144,4 +147,33 @@ EXPECTED: dict[str, Route] = {
     "training.delete_requirement": post_only("admin"),
     "training.sites": Route(get=ADMIN_ONLY),
     "training.upload": Route(get=ADMIN_ONLY),
+    # Telephony: the caller log for the 3975 and managers; "rappelé" and the caller panel for operators.
+    "telephony.calls": Route(get=allow("operator_3975", "manager")),
+    "telephony.called_back": post_only("operator_3975"),
+    "telephony.panel": Route(get=allow("operator_3975")),
+    "telephony.panel_call": Route(get=allow("operator_3975", operator_3975=404)),  # not the operator's call
+    "integrations_admin.index": Route(get=ADMIN_ONLY),
+    "integrations_admin.revoke": post_only("admin"),
+    # The API: public documentation; every other route wants a bearer token (401 JSON without one,
+    # signed-in or not). Scopes per route: API_SCOPES below, checked by test_api_scopes.py.
+    "api-docs.openapi_json": Route(get={role: 200 for role in ROLES}),
+    "api_pages.docs": Route(get={role: 200 for role in ROLES}),
+    "api.residents": Route(get={role: 401 for role in ROLES}),
+    "api.ticket": Route(get={role: 401 for role in ROLES}),
+    "api.calls": Route(get={role: 401 for role in ROLES}),
+    "api.report_run": Route(get={role: 401 for role in ROLES}),
+    "api.create_ticket_view": Route(get=None, skip_post=ROLES),
+    "api.request_report_run": Route(get=None, skip_post=ROLES),
+    "cti.event": Route(get=None, skip_post=ROLES),
+}
+
+# The scope each token-authenticated route requires (`cti.event` takes its token in the URL).
+API_SCOPES = {
+    "cti.event": "cti",
+    "api.calls": "calls:read",
+    "api.residents": "residents:read",
+    "api.create_ticket_view": "tickets:write",
+    "api.ticket": "tickets:write",
+    "api.request_report_run": "reports:run",
+    "api.report_run": "reports:run",
 }

@@ -24,6 +24,9 @@ JSON_ENDPOINTS = {
     "main.health": (None, "GET", "/health"),
     "main.health_live": (None, "GET", "/health/live"),
     "tickets.import_run_status": ("admin", "GET", "/tickets/import/{import_run}/status"),
+    "telephony.panel": ("operator_3975", "GET", "/telephony/panel"),
+    "telephony.panel_call": ("operator_3975", "GET", "/telephony/panel/{call}"),
+    "cti.event": (None, "POST", "/api/v1/cti/{bad_token}"),  # a real token's bodies: tests/api (schemathesis)
 }
 # /health answers 503 by design when the facts or the scheduler are stale (no scheduler runs in the tests).
 DESIGNED_503 = {"main.health"}
