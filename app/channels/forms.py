@@ -17,6 +17,7 @@ from wtforms.meta import DefaultMeta
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.cardnumbers import refuse_card_number
 from app.channels.labels import AVAILABILITY_LABELS, OWNER_LABELS, SITE_KIND_LABELS
 from app.channels.services import CODE_PATTERN, CODE_RULE
 
@@ -36,7 +37,8 @@ def _code_field(limit: int) -> StringField:
 
 def _label_field(limit: int) -> StringField:
     return StringField("Libellé", validators=[DataRequired(REQUIRED),
-                                              Length(max=limit, message=f"{limit} caractères au plus.")])
+                                              Length(max=limit, message=f"{limit} caractères au plus."),
+                                              refuse_card_number])
 
 
 class ReferenceForm(FlaskForm):

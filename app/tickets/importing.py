@@ -6,7 +6,6 @@ The caller commits (one transaction) or, for a dry run, rolls back.
 """
 
 import csv
-import re
 from dataclasses import dataclass, field
 
 from app.cardnumbers import contains_card_number
@@ -22,7 +21,8 @@ ATTRIBUTE_COLUMNS = {"device_id": "device", "site_id": "site", "channel_id": "ch
                      "resident_id": "resident_name", "requested_service_text": "requested_service",
                      "requested_procedure_id": "requested_service"}
 CHUNK = 500
-_MANY_DIGITS = re.compile(r"(?:\d[ \-]?){13}")  # cheap pre-filter: no card number without 13 digits
+FILE_NAME_CARD_MESSAGE = ("Nom du fichier : il semble contenir un numéro de carte bancaire : il ne doit jamais être "
+                          "saisi. Renommez le fichier puis importez-le à nouveau.")
 
 
 
@@ -96,8 +96,7 @@ def _read_rows(text: str, result: ImportResult) -> list[ParsedRow] | None:
                                                                        f"{len(header)} colonnes."))
                 continue
             record = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
-            carded = [name for name, value in record.items()
-                      if _MANY_DIGITS.search(value) and contains_card_number(value)]
+            carded = [name for name, value in record.items() if contains_card_number(value)]
             for name in carded:  # never echoed, never stored
                 result.errors.append(_error(line, name, "ce champ semble contenir un numéro de carte bancaire : "
                                                         "il ne doit jamais être saisi. Retirez-le du fichier."))
@@ -141,6 +140,9 @@ def import_tickets(data: bytes | str, agent=None, dry_run: bool = False, source:
     Nothing is written when any line is wrong. Lines whose `external_ref` was already imported are skipped.
     """
     result = ImportResult(dry_run=dry_run)
+    if contains_card_number(source):  # the file name is written into each ticket's `imported` event
+        result.errors.append(FILE_NAME_CARD_MESSAGE)
+        return result
     text = _decode(data, result)
     rows = _read_rows(text, result) if text is not None else None
     if rows is None:
