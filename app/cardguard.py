@@ -113,19 +113,22 @@ def refuse_card_rows(table: str, rows) -> None:
 def _check_statement(_conn, _cursor, statement, parameters, context, _executemany) -> None:
     if statement.lstrip()[:6].upper() not in ("INSERT", "UPDATE"):
         return
+    if getattr(context, "_card_numbers_checked", False):
+        return  # an insertmanyvalues batch of rows already checked
     compiled = getattr(context, "compiled", None)
-    if compiled is not None and isinstance(compiled.statement, Insert | Update):
-        if getattr(context, "_card_numbers_checked", False):
-            return  # an insertmanyvalues batch of rows already checked
+    if compiled is not None:  # Core, ORM or text(): the parameters by name, before the driver's conversions
         context._card_numbers_checked = True
-        refuse_card_rows(compiled.statement.table.name, context.compiled_parameters)
-        return
+        if isinstance(compiled.statement, Insert | Update):
+            refuse_card_rows(compiled.statement.table.name, context.compiled_parameters)
+            return
+        rows = context.compiled_parameters
+    else:  # exec_driver_sql: the parameters as the driver gets them
+        batches = parameters if isinstance(parameters, list) else [parameters]
+        rows = [batch if isinstance(batch, dict) else dict(enumerate(batch or ())) for batch in batches]
     target = _TARGET.match(statement)
     table = target.group(1) if target else "?"
-    batches = parameters if isinstance(parameters, list) else [parameters]
-    for batch in batches:
-        values = batch.items() if isinstance(batch, dict) else enumerate(batch or ())
-        for key, value in values:
+    for row in rows:
+        for key, value in row.items():
             if _holds_card_number_as_sent(value):
                 raise CardNumberStorageError([(table, str(key))])
 

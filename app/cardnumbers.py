@@ -73,13 +73,17 @@ ISSUERS = (
     ("Mir", "2200", "2204", (16, 17, 18, 19)),
 )
 
+_FIRST_DIGITS = "234568"  # the first digits of the prefixes below: a candidate starting otherwise is no card
 _SEPARATOR = "\\s.,:/_*\u00b7\\-\u2010-\u2015\u2212\u2043\x00-\x1f\x7f"
 _RUN = re.compile(rf"[0-9]+(?:[{_SEPARATOR}]{{1,{MAX_SEPARATORS}}}[0-9]+)*")
 _GROUP = re.compile(r"[0-9]+")
-_ANY_DIGIT = re.compile(r"\d")
+# Characters that may become a digit once normalised: anything but ASCII, accented Latin letters and the
+# usual French punctuation (the superscripts, fractions, full-width and other scripts' digits stay in).
+_MAYBE_DIGIT = re.compile("[^\x00-\x7f\u00c0-\u024f\u00a0\u00ab\u00bb\u00b0\u2018-\u201f\u2026\u202f]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 _IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}")
 _SIRET_WORD = re.compile(r"sire[nt]\W{0,6}(?:n[°o]\W{0,3})?$", re.IGNORECASE)
-_DIGEST = re.compile(r"(?:[0-9a-fA-F]{32,}|(?:pbkdf2|scrypt)[:$]\S+)")
+_DIGEST = re.compile(r"(?:[0-9a-f]{40,}|(?:pbkdf2|scrypt):\S+|\$argon2\w*\$\S+)")  # hex digests, password hashes
 _DROPPED = {"Cf", "Mn", "Me"}
 # IBAN lengths by country (ISO 13616 registry, SWIFT): SEPA countries and France's neighbours.
 IBAN_LENGTHS = {"AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DZ": 26,
@@ -115,14 +119,29 @@ def might_contain_card_number(text) -> bool:
     """Cheap pre-filter: False when `text` cannot hold a card number (fewer than 12 digits once normalised)."""
     if not text or not isinstance(text, str):
         return False
-    if text.isascii():
-        return sum(map(text.count, "0123456789")) >= MIN_DIGITS
-    return len(_ANY_DIGIT.findall(unicodedata.normalize("NFKC", text))) >= MIN_DIGITS
+    digits = sum(map(text.count, "0123456789"))
+    if digits >= MIN_DIGITS or text.isascii():
+        return digits >= MIN_DIGITS
+    return digits + len(_MAYBE_DIGIT.findall(text)) >= MIN_DIGITS
 
 
 def looks_like_digest(text: str) -> bool:
-    """A machine token (hex digest, password hash) is no typed text: guard and scan leave it alone."""
+    """A machine token (a lowercase hex digest of 40+ characters, an Argon2 or werkzeug hash) is no typed
+    text: guard and scan leave it alone (one in a few hundred digests would otherwise look like a card)."""
     return bool(_DIGEST.fullmatch(text))
+
+
+def _plain_character(match) -> str:
+    category = unicodedata.category(match.group())
+    if category in _DROPPED:
+        return ""
+    return str(unicodedata.decimal(match.group())) if category == "Nd" else match.group()
+
+
+def _normalised(text: str) -> str:
+    """The text the rules read (rule 1), for detection only (`_normalise` also keeps the origins)."""
+    text = unicodedata.normalize("NFKC", text)
+    return text if text.isascii() else _NON_ASCII.sub(_plain_character, text)
 
 
 def _normalise(text: str) -> tuple[str, list[int] | None]:
@@ -192,12 +211,17 @@ def _card_spans(text: str):
     """(start, end) of each card number in the normalised `text`, longest candidate first at each start."""
     work = _blank_ibans(text) if _IBAN_START.search(text) else text
     for run in _RUN.finditer(work):
+        if len(run.group()) < MIN_DIGITS:
+            continue
         groups = [(m.start() + run.start(), m.end() + run.start(), m.group()) for m in _GROUP.finditer(run.group())]
         values = [g[2] for g in groups]
         phone = _phone_groups(values)
         after_siret_word = bool(_SIRET_WORD.search(work[max(0, run.start() - 16):run.start()]))
         first = 0
         while first < len(groups):
+            if values[first][0] not in _FIRST_DIGITS:
+                first += 1
+                continue
             found, digits = None, ""
             for last in range(first, len(groups)):
                 if last in phone:
@@ -219,8 +243,7 @@ def contains_card_number(text) -> bool:
     """True when `text` holds a card number under the rules of this module's docstring."""
     if not might_contain_card_number(text):
         return False
-    normalised, _origins = _normalise(text)
-    return next(_card_spans(normalised), None) is not None
+    return next(_card_spans(_normalised(text)), None) is not None
 
 
 def mask_card_numbers(text):
