@@ -5,7 +5,7 @@ UPDATE (ORM flushes, bulk `insert()`, executemany, `text()` and driver SQL alike
 `CardNumberStorageError` naming the table and column, never the value. The only write that does not
 pass through a cursor, PostgreSQL's COPY in the bulk path, calls `refuse_card_rows` itself. Each string
 costs a digit count (the detector's pre-filter) unless it holds 12 digits or more; JSON values are
-read leaf by leaf. Machine tokens (hex digests, password hashes) and the columns of EXEMPT_COLUMNS
+read leaf by leaf, markup (SVG charts) by its text nodes. Machine tokens (hex digests, password hashes) and the columns of EXEMPT_COLUMNS
 are left alone. Forms and services refuse card numbers earlier, on the field; this guard is the last
 line of defence and the reason a new write path cannot forget the rule.
 """
@@ -38,6 +38,8 @@ COLUMN_LABELS = {
     "requested_service_text": "Service demandé (texte libre)", "external_ref": "Référence externe",
     "changes": "Historique", "detail": "Détail", "login": "Identifiant", "email": "E-mail",
 }
+_TAG = re.compile(r"<[^>]*>")
+_TEXT_NODE = re.compile(r"(?<=>)[^<]+")
 _TARGET = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE)\s+"?(\w+)', re.IGNORECASE)
 
 
@@ -61,10 +63,18 @@ class CardNumberStorageError(ValueError):
         return [(column, card_number_message(COLUMN_LABELS.get(column, column))) for _table, column in self.where]
 
 
+def _markup_text(value: str) -> str:
+    """The text nodes of generated markup (SVG charts), each apart: attributes hold coordinates, no text."""
+    return _TAG.sub("|", value)
+
+
 def holds_card_number(value) -> bool:
-    """True when a stored value holds a card number: text (digests aside), a JSON document's leaves, an integer."""
+    """True when a stored value holds a card number: text (digests aside; of markup, the text nodes),
+    a JSON document's leaves, an integer."""
     if isinstance(value, str):
-        return might_contain_card_number(value) and not looks_like_digest(value) and contains_card_number(value)
+        if not might_contain_card_number(value) or looks_like_digest(value):
+            return False
+        return contains_card_number(_markup_text(value) if value.lstrip().startswith("<") else value)
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
@@ -79,7 +89,11 @@ def holds_card_number(value) -> bool:
 def mask_value(value):
     """`value` with each card number masked: in text, in a JSON document's leaves, an integer as a whole."""
     if isinstance(value, str):
-        return value if looks_like_digest(value) else mask_card_numbers(value)
+        if looks_like_digest(value):
+            return value
+        if value.lstrip().startswith("<"):
+            return _TEXT_NODE.sub(lambda node: mask_card_numbers(node.group()), value)
+        return mask_card_numbers(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return mask_card_numbers(str(value)) if holds_card_number(value) else value
     if isinstance(value, dict):

@@ -44,7 +44,7 @@ MAX_SEPARATORS = 4
 # published by the networks), cross-checked with the maintained data of braintree/credit-card-type
 # (src/lib/card-types.ts) for the Mastercard 2-series and the Diners ranges and lengths. Only the
 # networks accepted in France are listed; a range is compared on its own prefix length.
-_R = range
+MAESTRO_LENGTHS = tuple(range(12, 20))
 ISSUERS = (
     ("Visa", "4", "4", (13, 16, 19)),
     ("Mastercard", "51", "55", (16,)),
@@ -61,19 +61,19 @@ ISSUERS = (
     ("JCB", "3528", "3589", (16, 17, 18, 19)),
     ("UnionPay", "62", "62", (16, 17, 18, 19)),
     ("UnionPay", "8110", "8171", (16, 17, 18, 19)),
-    ("Maestro", "5018", "5018", tuple(_R(12, 20))),
-    ("Maestro", "5020", "5020", tuple(_R(12, 20))),
-    ("Maestro", "5038", "5038", tuple(_R(12, 20))),
-    ("Maestro", "5893", "5893", tuple(_R(12, 20))),
-    ("Maestro", "6304", "6304", tuple(_R(12, 20))),
-    ("Maestro", "6759", "6759", tuple(_R(12, 20))),
-    ("Maestro", "6761", "6763", tuple(_R(12, 20))),
-    ("Maestro", "676770", "676770", tuple(_R(12, 20))),
-    ("Maestro", "676774", "676774", tuple(_R(12, 20))),
+    ("Maestro", "5018", "5018", MAESTRO_LENGTHS),
+    ("Maestro", "5020", "5020", MAESTRO_LENGTHS),
+    ("Maestro", "5038", "5038", MAESTRO_LENGTHS),
+    ("Maestro", "5893", "5893", MAESTRO_LENGTHS),
+    ("Maestro", "6304", "6304", MAESTRO_LENGTHS),
+    ("Maestro", "6759", "6759", MAESTRO_LENGTHS),
+    ("Maestro", "6761", "6763", MAESTRO_LENGTHS),
+    ("Maestro", "676770", "676770", MAESTRO_LENGTHS),
+    ("Maestro", "676774", "676774", MAESTRO_LENGTHS),
     ("Mir", "2200", "2204", (16, 17, 18, 19)),
 )
 
-_FIRST_DIGITS = "234568"  # the first digits of the prefixes below: a candidate starting otherwise is no card
+_FIRST_DIGITS = "234568"  # first digits of the prefixes above: a candidate starting otherwise is no card
 _SEPARATOR = "\\s.,:/_*\u00b7\\-\u2010-\u2015\u2212\u2043\x00-\x1f\x7f"
 _RUN = re.compile(rf"[0-9]+(?:[{_SEPARATOR}]{{1,{MAX_SEPARATORS}}}[0-9]+)*")
 _GROUP = re.compile(r"[0-9]+")

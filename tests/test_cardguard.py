@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import insert, text
 
 from app.auth.models import Agent
-from app.cardguard import CardNumberStorageError, holds_card_number
-from app.cardnumbers import contains_card_number
+from app.cardguard import CardNumberStorageError, holds_card_number, mask_value
+from app.cardnumbers import CARD_MASK, contains_card_number
 from app.channels.models import Device
 from app.extensions import db
 from app.tickets.models import TicketEvent
@@ -80,3 +80,12 @@ def test_machine_tokens_are_no_typed_text(app):
 def test_a_read_is_never_slowed_by_the_guard(app):
     assert db.session.execute(text("SELECT '4111 1111 1111 1111'")).scalar_one() == "4111 1111 1111 1111"
     assert db.session.execute(db.select(db.func.count(Agent.id))).scalar_one() == 0
+
+
+def test_a_chart_is_read_by_its_text_not_its_coordinates(app):
+    chart = ('<svg viewBox="0 0 640 360"><path d="M 40.5 300 L 4111 1111 1111 1111 L 5555,5555,5555,4444"/>'
+             '<text x="12" y="40">Mairie du 12e</text><text>412</text><text>3877</text></svg>')
+    assert not holds_card_number(chart) and mask_value(chart) == chart
+    carded = chart.replace("Mairie du 12e", "Mairie 4111 1111 1111 1111")
+    assert holds_card_number(carded)
+    assert mask_value(carded) == chart.replace("Mairie du 12e", f"Mairie {CARD_MASK}")

@@ -96,7 +96,8 @@ class ProcedureForm(ReferenceForm):
     owner = SelectField("Porteur", choices=choices(OWNER_LABELS.items()),
                         validators=[DataRequired(REQUIRED)])
     domain = StringField("Domaine", description="Par exemple : famille, mobilité, état civil, stationnement.",
-                         validators=[DataRequired(REQUIRED), Length(max=60, message="60 caractères au plus.")])
+                         validators=[DataRequired(REQUIRED), Length(max=60, message="60 caractères au plus."),
+                                     refuse_card_number])
     availability = SelectField("Disponibilité en ligne", choices=choices(AVAILABILITY_LABELS.items()),
                                validators=[DataRequired(REQUIRED)])
     involves_payment = BooleanField("La démarche comporte un paiement")

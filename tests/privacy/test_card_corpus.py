@@ -13,7 +13,9 @@ from app.audit.models import AuditEntry
 from app.audit.services import record
 from app.cardguard import CardNumberStorageError
 from app.cardnumbers import CARD_MASK, contains_card_number, mask_card_numbers, might_contain_card_number
-from app.channels.models import Device
+from app.channels.catalogue_csv import COLUMNS as CATALOGUE_COLUMNS
+from app.channels.catalogue_csv import import_catalogue
+from app.channels.models import Device, Procedure
 from app.contacts.models import Resident
 from app.contacts.services import ResidentError, create_resident
 from app.extensions import db
@@ -158,6 +160,30 @@ def test_the_import_stores_the_look_alike_in_a_cell(reference, spelling):
     result = import_tickets(_csv(notes=spelling))
     assert result.ok, result.errors
     assert db.session.execute(db.select(Ticket.notes)).scalar_one() == spelling.strip()
+
+
+def _catalogue(label: str, owner: str = "city") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerow(CATALOGUE_COLUMNS)
+    writer.writerow(["pass-corpus", label, owner, "social", "online", "non", "", "2017-01-01", "", "oui"])
+    return out.getvalue().encode("utf-8")
+
+
+@REFUSE
+def test_the_catalogue_import_refuses_the_spelling_in_any_cell_without_quoting_it(reference, spelling):
+    report = import_catalogue(_catalogue(f"Pass {spelling}", owner=spelling))
+    # (a cell spanning lines is reported on the line where its record ends, as every catalogue problem)
+    assert [p.split(" : ")[0].split(", ")[1] for p in report.problems] == ["colonne label", "colonne owner"]
+    assert not any(contains_card_number(p) for p in report.problems)
+    assert db.session.execute(db.select(Procedure.id).where(Procedure.code == "pass-corpus")).first() is None
+
+
+@ACCEPT
+def test_the_catalogue_import_stores_the_look_alike_in_a_label(reference, spelling):
+    assert import_catalogue(_catalogue(f"Pass {spelling}")).problems == []
+    label = db.session.execute(db.select(Procedure.label).where(Procedure.code == "pass-corpus")).scalar_one()
+    assert label == f"Pass {spelling}".strip()
 
 
 @REFUSE
