@@ -38,6 +38,8 @@ COLUMN_LABELS = {
     "requested_service_text": "Service demandé (texte libre)", "external_ref": "Référence externe",
     "changes": "Historique", "detail": "Détail", "login": "Identifiant", "email": "E-mail",
 }
+_WRITES = ("INSERT", "UPDATE", "MERGE ", "REPLAC")
+_CTE_WRITE = re.compile(r"\b(?:INSERT|UPDATE|MERGE)\b", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _TEXT_NODE = re.compile(r"(?<=>)[^<]+")
 _TARGET = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE)\s+"?(\w+)', re.IGNORECASE)
@@ -125,7 +127,8 @@ def refuse_card_rows(table: str, rows) -> None:
 
 
 def _check_statement(_conn, _cursor, statement, parameters, context, _executemany) -> None:
-    if statement.lstrip()[:6].upper() not in ("INSERT", "UPDATE"):
+    verb = statement.lstrip()[:6].upper()
+    if verb not in _WRITES and not (verb.startswith("WITH") and _CTE_WRITE.search(statement)):
         return
     if getattr(context, "_card_numbers_checked", False):
         return  # an insertmanyvalues batch of rows already checked

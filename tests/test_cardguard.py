@@ -89,3 +89,11 @@ def test_a_chart_is_read_by_its_text_not_its_coordinates(app):
     carded = chart.replace("Mairie du 12e", "Mairie 4111 1111 1111 1111")
     assert holds_card_number(carded)
     assert mask_value(carded) == chart.replace("Mairie du 12e", f"Mairie {CARD_MASK}")
+
+
+def test_a_write_inside_a_common_table_expression_is_read_too(reference):
+    device = ref(Device, "kiosk")
+    with pytest.raises(CardNumberStorageError):
+        db.session.execute(text("WITH target AS (SELECT :id AS id) UPDATE devices SET label = :label "
+                                "WHERE id IN (SELECT id FROM target)"), {"label": "4111 1111 1111 1111", "id": device.id})
+    db.session.rollback()

@@ -5,6 +5,7 @@ MUST_ACCEPT is stored as typed; and after the whole corpus has been tried the sc
 import csv
 import io
 import logging
+import unicodedata
 
 import pytest
 from sqlalchemy import text
@@ -43,6 +44,14 @@ def _csv(notes: str = "", ref_no: int = 1) -> bytes:
     writer.writerow([f"CORPUS-{ref_no:05d}", "2016-11-03 10:00", "counter", "mairie-17", "tablet", "compte-parisien",
                      "DURAND Paul", "paul@exemple.fr", "closed", notes])
     return out.getvalue().encode("utf-8")
+
+
+def _echoes(spelling: str, page: str) -> bool:
+    """True when the card's digits appear in `page`, however spaced (pages list ids and dates: no detector
+    on a whole page, its digits are compared with the card's)."""
+    def digits(text):
+        return "".join(c for c in unicodedata.normalize("NFKC", text) if c.isdecimal())
+    return digits(spelling) in digits(page) or spelling in page
 
 
 def _count(model) -> int:
@@ -119,7 +128,7 @@ def test_the_ticket_form_refuses_the_spelling_without_echoing_it(client_as, refe
         f"/tickets/new?resident_id={person.id}", data={"notes": f"note {spelling} fin", "status": "closed"})
     assert response.status_code == 400
     assert "Notes : Ce champ semble contenir un numéro de carte bancaire" in text_of(response)
-    assert not contains_card_number(response.get_data(as_text=True))
+    assert not _echoes(spelling, response.get_data(as_text=True))
     assert _count(Ticket) == 0
 
 
@@ -140,7 +149,7 @@ def test_the_reference_form_refuses_the_spelling_in_a_label(client_as, reference
                                        data={"code": device.code, "label": f"Borne {spelling}"})
     assert response.status_code == 422
     assert "Libellé : Ce champ semble contenir un numéro de carte bancaire" in text_of(response)
-    assert not contains_card_number(response.get_data(as_text=True))
+    assert not _echoes(spelling, response.get_data(as_text=True))
     db.session.expire_all()
     assert db.session.get(Device, device.id).label == "Borne tactile accessible PMR"
 
