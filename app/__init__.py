@@ -116,10 +116,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    from app import hardening
+    from app import cardguard, hardening
     from app.auth import ratelimit
 
     ratelimit.init_app(app)
+    cardguard.init_app(app)
     hardening.init_app(app)
 
     from app import (

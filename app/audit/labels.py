@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "agent.password_reset": "Réinitialisation d'un mot de passe",
     "settings.update": "Modification d'une durée de conservation",
     "retention.run": "Application des durées de conservation",
+    "privacy.cards_masked": "Masquage de numéros de carte stockés",
     "audit.search": "Consultation du journal d'audit",
     "audit.purge": "Purge du journal d'audit",
     "training.read": "Consultation de livrets de formation",

@@ -32,6 +32,17 @@ class AuditEntry(db.Model):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
+class AuditMasking(db.Model):
+    """Present only inside the transaction of `privacy scan-cards --mask`: while a row exists, the
+    database lets that transaction replace card numbers in the text columns of audit entries (and
+    nothing else: id, time, agent and resident stay as written). No other code writes this table."""
+
+    __tablename__ = "audit_maskings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class AuditEntryImmutableError(RuntimeError):
     """Raised when code tries to change or delete an audit entry through the ORM."""
 

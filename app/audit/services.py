@@ -4,21 +4,13 @@ from flask import has_request_context, request
 from flask_login import current_user
 
 from app.audit.models import AuditEntry
-from app.cardnumbers import contains_card_number
+from app.cardguard import mask_value
 from app.extensions import db
-
-CARD_MASK = "[numéro de carte masqué]"
 
 
 def scrub(value):
-    """`value` with any text holding a card number masked (an audit entry never stores one)."""
-    if isinstance(value, str):
-        return CARD_MASK if contains_card_number(value) else value
-    if isinstance(value, dict):
-        return {key: scrub(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [scrub(item) for item in value]
-    return value
+    """`value` with each card number masked, in text and in a document's leaves (an entry never stores one)."""
+    return mask_value(value)
 
 
 def _current_agent():
@@ -45,9 +37,9 @@ def record(
     entry = AuditEntry(
         action=action,
         agent_id=agent.id if agent is not None else None,
-        agent_login=scrub((agent.login if agent is not None else (agent_login or "")[:80]) or None),
+        agent_login=scrub(agent.login if agent is not None else agent_login or "")[:80] or None,
         object_type=object_type,
-        object_id=scrub(str(object_id)[:80]) if object_id is not None else None,
+        object_id=scrub(str(object_id))[:80] if object_id is not None else None,  # masked, then cut
         resident_id=resident_id,
         ip=request.remote_addr if has_request_context() else None,
         detail=scrub(detail or {}),

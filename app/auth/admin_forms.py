@@ -3,17 +3,11 @@
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from app.auth.services import MIN_PASSWORD_LENGTH
-from app.cardnumbers import CARD_NUMBER_MESSAGE, contains_card_number
+from app.cardnumbers import refuse_card_number
 from app.config import ROLE_LABELS
-
-
-def no_card_number(_form, field):
-    """A field never takes a card number (it would be stored)."""
-    if isinstance(field.data, str) and contains_card_number(field.data):
-        raise ValidationError(CARD_NUMBER_MESSAGE)
 
 
 def _coerce_site(value):
@@ -32,7 +26,7 @@ class AgentEditForm(FlaskForm):
     """Name, role and home site of an agent."""
 
     name = StringField("Nom affiché", validators=[DataRequired("Saisissez le nom."), Length(max=200),
-                                                   no_card_number])
+                                                   refuse_card_number])
     role = SelectField("Rôle", choices=[SelectChoice(code, label) for code, label in ROLE_LABELS.items()])
     site_id = SelectField("Site de rattachement", coerce=_coerce_site, choices=[])
 

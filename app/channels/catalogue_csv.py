@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from unidecode import unidecode
 
+from app.cardnumbers import contains_card_number
 from app.channels.models import Procedure
 from app.channels.queries import list_all_procedures_by_code
 from app.channels.services import (
@@ -29,6 +30,8 @@ from app.extensions import db
 COLUMNS = ("code", "label", "owner", "domain", "availability", "involves_payment", "online_url",
            "active_from", "active_to", "active")
 MAX_LINES = 5000
+CARD_NUMBER_CELL = ("ce champ semble contenir un numéro de carte bancaire : il ne doit jamais être saisi. "
+                    "Retirez-le du fichier.")
 OWNER_WORDS = {"city": "city", "ville": "city", "ville de paris": "city", "state": "state", "etat": "state"}
 AVAILABILITY_WORDS = {
     "online": "online", "en ligne": "online",
@@ -162,6 +165,9 @@ def parse_catalogue(data: bytes) -> tuple[list[tuple[int, dict]], list[str]]:
         raw = {name: _unescape(cells[name]) for name in table.columns if name}
         values, line_problems = {}, []
         for name in COLUMNS:
+            if contains_card_number(raw[name]):  # refused before any message could quote the cell
+                line_problems.append(f"ligne {line}, colonne {name} : {CARD_NUMBER_CELL}")
+                continue
             try:
                 values[name] = PARSERS[name](raw[name])
             except ValueError as exc:

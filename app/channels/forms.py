@@ -17,6 +17,7 @@ from wtforms.meta import DefaultMeta
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.cardnumbers import refuse_card_number
 from app.channels.labels import AVAILABILITY_LABELS, OWNER_LABELS, OWNER_TITLE, SITE_KIND_LABELS
 from app.channels.services import CODE_PATTERN, CODE_RULE
 
@@ -36,7 +37,8 @@ def _code_field(limit: int) -> StringField:
 
 def _label_field(limit: int) -> StringField:
     return StringField("Libellé", validators=[DataRequired(REQUIRED),
-                                              Length(max=limit, message=f"{limit} caractères au plus.")])
+                                              Length(max=limit, message=f"{limit} caractères au plus."),
+                                              refuse_card_number])
 
 
 class ReferenceForm(FlaskForm):
@@ -98,7 +100,8 @@ class ProcedureForm(ReferenceForm):
     owner = SelectField(OWNER_TITLE, choices=choices(OWNER_LABELS.items()),
                         validators=[DataRequired(REQUIRED)])
     domain = StringField("Domaine", description="Par exemple : famille, mobilité, état civil, stationnement.",
-                         validators=[DataRequired(REQUIRED), Length(max=60, message="60 caractères au plus.")])
+                         validators=[DataRequired(REQUIRED), Length(max=60, message="60 caractères au plus."),
+                                     refuse_card_number])
     availability = SelectField("Disponibilité en ligne", choices=choices(AVAILABILITY_LABELS.items()),
                                validators=[DataRequired(REQUIRED)])
     involves_payment = BooleanField("La démarche comporte un paiement")

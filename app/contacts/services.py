@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.cardnumbers import CARD_NUMBER_MESSAGE, contains_card_number
+from app.cardnumbers import card_number_message, contains_card_number
 from app.contacts.models import ACCESSIBILITY_NEEDS, Resident, ResidentChange
 from app.contacts.normalise import (
     ContactValueError,
@@ -37,7 +37,7 @@ def clean_resident_values(values: dict) -> dict:
             if value and len(value) > limit:
                 raise ResidentError(field, f"{FIELD_LABELS[field]} : {limit} caractères au plus.")
             if contains_card_number(value):
-                raise ResidentError(field, CARD_NUMBER_MESSAGE)
+                raise ResidentError(field, card_number_message(FIELD_LABELS[field]))
             cleaned[field] = value
     for field in ("phone", "phone_alt"):
         if field in cleaned:

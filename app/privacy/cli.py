@@ -1,13 +1,15 @@
-"""`flask privacy ...`: apply the retention periods (or list what they would do)."""
+"""`flask privacy ...`: apply the retention periods (or list what they would do); find and mask stored
+card numbers."""
 
 import click
 from flask.cli import AppGroup
 
 from app.extensions import db
+from app.privacy.cardscan import mask_stored_card_numbers, scan_card_numbers
 from app.privacy.retention import apply_retention
 from app.timeutil import to_paris
 
-privacy = AppGroup("privacy", help="Données personnelles : durées de conservation.")
+privacy = AppGroup("privacy", help="Données personnelles : durées de conservation, numéros de carte stockés.")
 
 
 @privacy.command("retention")
@@ -28,3 +30,29 @@ def retention_command(dry_run):
         click.echo("Simulation : rien n'a été modifié.")
     else:
         db.session.commit()
+
+
+@privacy.command("scan-cards")
+@click.option("--mask", is_flag=True,
+              help="Masquer chaque numéro trouvé, en une transaction tracée dans le journal d'audit.")
+@click.pass_context
+def scan_cards_command(ctx, mask):
+    """Find card numbers stored in any text column of any table (exit status 1 when one is found).
+
+    Prints table, row id and column of each value holding one, never the number itself.
+    """
+    hits = scan_card_numbers()
+    for hit in hits:
+        click.echo(str(hit))
+    if not hits:
+        db.session.rollback()
+        click.echo("Aucun numéro de carte trouvé.")
+        return
+    if mask:
+        masked = mask_stored_card_numbers(hits, agent_login="cli")
+        db.session.commit()
+        click.echo(f"{len(hits)} valeur(s) contenaient un numéro de carte : {masked} masquée(s).")
+    else:
+        db.session.rollback()
+        click.echo(f"{len(hits)} valeur(s) contiennent un numéro de carte. Relancez avec --mask pour les masquer.")
+    ctx.exit(1)

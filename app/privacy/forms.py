@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from app.auth.admin_forms import no_card_number
+from app.cardnumbers import refuse_card_number
 from app.privacy.settings import SPECS
 
 
@@ -22,7 +22,7 @@ class AnonymiseForm(FlaskForm):
     confirm = BooleanField("Je confirme l'anonymisation définitive de cet usager",
                            validators=[DataRequired("Cochez la case pour confirmer.")])
     reason = StringField("Motif (demande de l'usager, référence du courrier…)",
-                         validators=[DataRequired("Indiquez le motif."), Length(max=200), no_card_number])
+                         validators=[DataRequired("Indiquez le motif."), Length(max=200), refuse_card_number])
 
 
 def _setting_field(spec):

@@ -1,7 +1,8 @@
 """Bulk writes for imports and the pilot data set: few statements, no per-row flush.
 
-Rows are plain dicts already checked by the caller (`checks.ticket_problems`): the ORM flush guard
-does not see these inserts, so nothing reaches here unchecked.
+Rows are plain dicts already checked by the caller (`checks.ticket_problems`). The storage guard
+(`app.cardguard`) sees the executemany inserts; COPY bypasses the cursor, so `_insert_many` checks its
+rows itself.
 """
 
 import json
@@ -9,6 +10,7 @@ from collections import Counter, defaultdict
 
 from sqlalchemy import JSON, bindparam, insert, text, update
 
+from app.cardguard import refuse_card_rows
 from app.contacts.models import Resident, ResidentChange
 from app.contacts.normalise import name_key
 from app.extensions import db
@@ -32,6 +34,7 @@ def _insert_many(table, rows: list[dict]) -> None:
     if db.session.get_bind().dialect.name != "postgresql":
         db.session.execute(insert(table), rows)
         return
+    refuse_card_rows(table.name, rows)  # COPY is no cursor statement: the engine guard does not see it
     defaults = {c.name: c.default for c in table.columns if c.default is not None and c.name not in rows[0]}
     for name, default in defaults.items():  # COPY knows nothing of the model's client-side defaults
         for row in rows:

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.tickets.import_runs import DuplicateImportError, create_import_run
+from app.tickets.import_runs import DuplicateImportError, FileNameCardError, create_import_run
 from app.tickets.tasks import perform_import
 
 tickets = AppGroup("tickets", help="Tickets : import d'historiques.")
@@ -27,6 +27,9 @@ def import_command(path: Path, dry_run: bool, again: bool):
     except DuplicateImportError as exc:
         db.session.rollback()
         raise click.ClickException(f"{exc} (option --again)") from exc
+    except FileNameCardError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
     db.session.commit()
     result = perform_import(run.id)
     if not result.ok:

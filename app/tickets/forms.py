@@ -4,9 +4,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Length, Optional
 
-from app.cardnumbers import CARD_NUMBER_MESSAGE, contains_card_number
+from app.cardnumbers import refuse_card_number
 from app.channels.labels import OWNER_LABELS, OWNER_TITLE
 from app.tickets.labels import DIGITAL_CHOICE_LABELS, MODE_LABELS, OUTCOME_LABELS, STATUS_LABELS
 
@@ -16,13 +16,6 @@ def optional_int(value):
     if value in (None, "", "None"):
         return None
     return int(value)
-
-
-def no_card_number(form, field):
-    """Refuse a card number in free text, naming the field (the value is never echoed back)."""
-    if contains_card_number(field.data):
-        field.data = ""
-        raise ValidationError(f"{field.label.text} : {CARD_NUMBER_MESSAGE}")
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -58,10 +51,10 @@ class TicketForm(FlaskForm):
     requested_procedure_id = SelectField("Service demandé, pas encore en ligne", coerce=optional_int,
                                          validate_choice=False)
     requested_service_text = StringField("Autre service demandé (texte libre)",
-                                         validators=[Optional(), Length(max=250), no_card_number])
+                                         validators=[Optional(), Length(max=250), refuse_card_number])
     family_number = StringField("Numéro de famille Facil'Familles",
-                                validators=[Optional(), Length(max=40), no_card_number])
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000), no_card_number])
+                                validators=[Optional(), Length(max=40), refuse_card_number])
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000), refuse_card_number])
     version = HiddenField()
 
     def service_values(self, fields) -> dict:
@@ -86,7 +79,7 @@ class TransferForm(FlaskForm):
     channel_id = SelectField("Vers le canal", coerce=optional_int, validate_choice=False)
     site_id = SelectField("Vers le site", coerce=optional_int, validate_choice=False)
     device_id = SelectField("Dispositif (facultatif)", coerce=optional_int, validate_choice=False)
-    note = TextAreaField("Note de transfert", validators=[Optional(), Length(max=5000), no_card_number])
+    note = TextAreaField("Note de transfert", validators=[Optional(), Length(max=5000), refuse_card_number])
     version = HiddenField()
 
 

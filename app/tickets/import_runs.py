@@ -7,10 +7,12 @@ committed run to the worker (in-process without Redis, as every job).
 
 import hashlib
 
+from app.cardnumbers import contains_card_number
 from app.config import QUEUE_DEFAULT
 from app.extensions import db
 from app.jobs import enqueue
 from app.tickets.import_models import ImportRun
+from app.tickets.importing import FILE_NAME_CARD_MESSAGE
 from app.tickets.tasks import run_import
 from app.timeutil import to_paris
 
@@ -32,6 +34,13 @@ class DuplicateImportError(Exception):
         self.previous = previous
 
 
+class FileNameCardError(Exception):
+    """The uploaded file's name holds a card number: nothing is kept (the name would be stored)."""
+
+    def __init__(self):
+        super().__init__(FILE_NAME_CARD_MESSAGE)
+
+
 def content_hash(data: bytes) -> str:
     """The file's identity: SHA-256 of its bytes."""
     return hashlib.sha256(data).hexdigest()
@@ -50,7 +59,10 @@ def create_import_run(data: bytes, file_name: str, agent, dry_run: bool = False,
     """Keep an uploaded file as a queued run; raises DuplicateImportError for a file already imported.
 
     A dry run, or a run the admin `confirmed`, is never refused. The caller commits, then enqueues.
+    Raises FileNameCardError, before anything is kept, when the file's name holds a card number.
     """
+    if contains_card_number(file_name):
+        raise FileNameCardError()
     digest = content_hash(data)
     if not dry_run and not confirmed:
         previous = previous_import(digest)

@@ -10,7 +10,13 @@ from app.extensions import db
 from app.tickets.blueprint import bp
 from app.tickets.forms import ImportForm
 from app.tickets.import_models import ImportRun
-from app.tickets.import_runs import DuplicateImportError, create_import_run, enqueue_import, list_import_runs
+from app.tickets.import_runs import (
+    DuplicateImportError,
+    FileNameCardError,
+    create_import_run,
+    enqueue_import,
+    list_import_runs,
+)
 from app.tickets.importing import RUN_STATUS_LABELS, STAGES
 
 logger = logging.getLogger(__name__)
@@ -30,6 +36,9 @@ def import_upload():
         except DuplicateImportError as exc:
             db.session.rollback()
             duplicate = exc
+        except FileNameCardError as exc:
+            db.session.rollback()
+            form.file.errors.append(str(exc))
         else:
             db.session.commit()  # the run exists before a worker looks for it
             try:

@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from app.cardnumbers import CARD_MASK
 from tests.e2e.helpers import (
     assert_keyboard_reaches_every_control,
     assert_no_codes,
@@ -143,7 +144,7 @@ def test_counter_logs_a_critair_purchase_with_the_payment_protocol_and_refuses_a
     expect(notes).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#notes-error")).to_contain_text("numéro de carte bancaire")
     expect(notes).to_have_accessible_description(re.compile("numéro de carte bancaire"))
-    expect(notes).to_have_value("")
+    expect(notes).to_have_value(f"Paiement fait avec la carte {CARD_MASK} de l'usager")  # the rest is kept
     assert "4111" not in page.content()
     summary = page.get_by_role("alert").filter(has_text="Le ticket n'est pas enregistré")
     expect(summary.get_by_role("link", name=re.compile("^Notes : .*carte bancaire"))).to_have_attribute(

@@ -7,7 +7,8 @@ import pytest
 
 from app import create_app
 from app.audit.models import AuditEntry
-from app.audit.services import CARD_MASK, record
+from app.audit.services import record
+from app.cardnumbers import CARD_MASK
 from app.extensions import db
 from app.privacy.settings import AUDIT_RETENTION_DAYS, get_setting
 from tests.conftest import PASSWORD, IsolatedClient, base_config
@@ -108,17 +109,40 @@ def test_card_numbers_are_masked_in_audit_entries(app):
     record("login.failed", agent_login="4111 1111 1111 1111", detail={"q": "carte 4111-1111-1111-1111"})
     db.session.flush()
     entry = db.session.execute(db.select(AuditEntry)).scalar_one()
-    assert entry.agent_login == CARD_MASK and entry.detail == {"q": CARD_MASK}
+    assert entry.agent_login == CARD_MASK and entry.detail == {"q": f"carte {CARD_MASK}"}
 
 
 def test_a_card_number_typed_in_any_form_is_never_stored(reference, client_as):
-    """The last line of defence: a reference label holding a card number is refused with a French page."""
+    """A reference label holding a card number is refused on the field, with a French message."""
     from app.channels.models import Device
 
     client = client_as("admin")
     device = db.session.execute(db.select(Device).order_by(Device.id).limit(1)).scalar_one()
     response = client.post(f"/admin/reference/devices/{device.id}/edit",
                            data={"code": device.code, "label": "Borne 4111 1111 1111 1111"})
-    assert response.status_code == 400 and "numéro de carte bancaire" in text_of(response)
+    assert response.status_code == 422 and "Libellé : Ce champ semble contenir un numéro de carte bancaire" in text_of(response)
     db.session.expire_all()
     assert "4111" not in db.session.get(Device, device.id).label
+
+
+def test_a_card_number_no_form_checked_is_stopped_by_the_storage_guard_with_a_french_page(app, reference, client_as):
+    """The last line of defence: a write no form or service checked answers 400 naming the field."""
+    from flask import Blueprint
+
+    from app.channels.models import Device
+
+    bp = Blueprint("unchecked_test", __name__)
+
+    @bp.route("/test-unchecked", methods=["POST"])
+    def unchecked():
+        db.session.execute(db.select(Device).order_by(Device.id).limit(1)).scalar_one().label = "Borne 4111.1111.1111.1111"
+        db.session.commit()
+        return "saved"
+
+    app.register_blueprint(bp)
+    response = client_as("admin").post("/test-unchecked")
+    assert response.status_code == 400
+    assert "Libellé : Ce champ semble contenir un numéro de carte bancaire" in text_of(response)
+    assert "4111" not in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert "4111" not in db.session.execute(db.select(Device).order_by(Device.id).limit(1)).scalar_one().label

@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.cardguard import CardNumberStorageError
 from app.channels.models import Channel, Procedure, Site
 from app.contacts.models import Resident
 from app.extensions import db
 from app.tickets.checks import TicketError
-from app.tickets.guard import CardNumberError
 from app.tickets.models import Ticket, TicketEvent
 from app.tickets.references import allocate_numbers
 from app.tickets.services import StaleTicketError, log_ticket, update_ticket
@@ -64,7 +64,7 @@ def test_flush_guard_refuses_a_card_number_set_outside_the_services(agent):
     ticket = log_ticket(counter_values(resident()), agent)
     db.session.flush()
     ticket.notes = "4111-1111-1111-1111"
-    with pytest.raises(CardNumberError) as caught:
+    with pytest.raises(CardNumberStorageError) as caught:
         db.session.flush()
     assert caught.value.field == "notes"
     db.session.rollback()

@@ -1,0 +1,175 @@
+"""The storage guard: no card number reaches the database, whatever writes it, and none reaches a log.
+
+One guard, at the engine: a `before_cursor_execute` listener reads the parameters of every INSERT and
+UPDATE (ORM flushes, bulk `insert()`, executemany, `text()` and driver SQL alike) and raises
+`CardNumberStorageError` naming the table and column, never the value. The only write that does not
+pass through a cursor, PostgreSQL's COPY in the bulk path, calls `refuse_card_rows` itself. Each string
+costs a digit count (the detector's pre-filter) unless it holds 12 digits or more; JSON values are
+read leaf by leaf, markup (SVG charts) by its text nodes. Machine tokens (hex digests, password hashes) and the columns of EXEMPT_COLUMNS
+are left alone. Forms and services refuse card numbers earlier, on the field; this guard is the last
+line of defence and the reason a new write path cannot forget the rule.
+"""
+
+import json
+import logging
+import re
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql.dml import Insert, Update
+
+from app.cardnumbers import (
+    card_number_message,
+    contains_card_number,
+    is_card_number,
+    looks_like_digest,
+    mask_card_numbers,
+    might_contain_card_number,
+)
+
+logger = logging.getLogger(__name__)
+
+# Columns that hold machine tokens, never typed text. A phone system's call id (often 19 digits, e.g.
+# "4991155921769858278-1") is written by the PBX, never typed by an agent.
+EXEMPT_COLUMNS = {("agents", "password_hash"), ("report_runs", "params_key"), ("calls", "call_id")}
+COLUMN_LABELS = {
+    "notes": "Notes", "note": "Note", "label": "Libellé", "name": "Nom", "code": "Code", "domain": "Domaine",
+    "address": "Adresse", "city": "Ville", "first_name": "Prénom", "last_name": "Nom", "reason": "Motif",
+    "account_ref": "Référence compte parisien", "family_number": "Numéro de famille Facil'Familles",
+    "requested_service_text": "Service demandé (texte libre)", "external_ref": "Référence externe",
+    "changes": "Historique", "detail": "Détail", "login": "Identifiant", "email": "E-mail",
+}
+_WRITES = ("INSERT", "UPDATE", "MERGE ", "REPLAC")
+_CTE_WRITE = re.compile(r"\b(?:INSERT|UPDATE|MERGE)\b", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+_TEXT_NODE = re.compile(r"(?<=>)[^<]+")
+_TARGET = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE)\s+"?(\w+)', re.IGNORECASE)
+
+
+class CardNumberStorageError(ValueError):
+    """A card number was about to be stored; `where` lists (table, column), never the value."""
+
+    def __init__(self, where: list[tuple[str, str]]):
+        super().__init__("Card number refused in " + ", ".join(f"{table}.{column}" for table, column in where))
+        self.where = where
+
+    @property
+    def field(self) -> str:
+        return self.where[0][1]
+
+    @property
+    def message(self) -> str:
+        return card_number_message(COLUMN_LABELS.get(self.field, self.field))
+
+    @property
+    def problems(self) -> list[tuple[str, str]]:
+        return [(column, card_number_message(COLUMN_LABELS.get(column, column))) for _table, column in self.where]
+
+
+def _markup_text(value: str) -> str:
+    """The text nodes of generated markup (SVG charts), each apart: attributes hold coordinates, no text."""
+    return _TAG.sub("|", value)
+
+
+def holds_card_number(value) -> bool:
+    """True when a stored value holds a card number: text (digests aside; of markup, the text nodes),
+    a JSON document's leaves, an integer."""
+    if isinstance(value, str):
+        if not might_contain_card_number(value) or looks_like_digest(value):
+            return False
+        return contains_card_number(_markup_text(value) if value.lstrip().startswith("<") else value)
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return is_card_number(str(abs(value)))
+    if isinstance(value, dict):
+        return any(holds_card_number(key) or holds_card_number(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(holds_card_number(item) for item in value)
+    return False
+
+
+def mask_value(value):
+    """`value` with each card number masked: in text, in a JSON document's leaves, an integer as a whole."""
+    if isinstance(value, str):
+        if looks_like_digest(value):
+            return value
+        if value.lstrip().startswith("<"):
+            return _TEXT_NODE.sub(lambda node: mask_card_numbers(node.group()), value)
+        return mask_card_numbers(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return mask_card_numbers(str(value)) if holds_card_number(value) else value
+    if isinstance(value, dict):
+        return {mask_value(key): mask_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_value(item) for item in value]
+    return value
+
+
+def _holds_card_number_as_sent(value) -> bool:
+    """A parameter as the driver gets it: JSON arrives serialised, so read it as a document."""
+    if isinstance(value, str) and value[:1] in ("{", "[") and might_contain_card_number(value):
+        try:
+            return holds_card_number(json.loads(value))
+        except ValueError:
+            pass
+    return holds_card_number(value)
+
+
+def refuse_card_rows(table: str, rows) -> None:
+    """Raise CardNumberStorageError when any of `rows` (dicts of column → value) holds a card number."""
+    where = []
+    for row in rows:
+        for column, value in row.items():
+            if (table, column) not in EXEMPT_COLUMNS and (table, column) not in where and holds_card_number(value):
+                where.append((table, column))
+    if where:
+        raise CardNumberStorageError(where)
+
+
+def _check_statement(_conn, _cursor, statement, parameters, context, _executemany) -> None:
+    verb = statement.lstrip()[:6].upper()
+    if verb not in _WRITES and not (verb.startswith("WITH") and _CTE_WRITE.search(statement)):
+        return
+    if getattr(context, "_card_numbers_checked", False):
+        return  # an insertmanyvalues batch of rows already checked
+    compiled = getattr(context, "compiled", None)
+    if compiled is not None:  # Core, ORM or text(): the parameters by name, before the driver's conversions
+        context._card_numbers_checked = True
+        if isinstance(compiled.statement, Insert | Update):
+            refuse_card_rows(compiled.statement.table.name, context.compiled_parameters)
+            return
+        rows = context.compiled_parameters
+    else:  # exec_driver_sql: the parameters as the driver gets them
+        batches = parameters if isinstance(parameters, list) else [parameters]
+        rows = [batch if isinstance(batch, dict) else dict(enumerate(batch or ())) for batch in batches]
+    target = _TARGET.match(statement)
+    table = target.group(1) if target else "?"
+    for row in rows:
+        for key, value in row.items():
+            if _holds_card_number_as_sent(value):
+                raise CardNumberStorageError([(table, str(key))])
+
+
+class _MaskingRecord:
+    """Wraps the log-record factory: a record whose message holds a card number is logged masked."""
+
+    def __init__(self, factory):
+        self.factory = factory
+
+    def __call__(self, *args, **kwargs):
+        record = self.factory(*args, **kwargs)
+        pieces = (record.msg, *(record.args if isinstance(record.args, tuple) else ()))
+        if any(might_contain_card_number(str(piece)) for piece in pieces):
+            message = record.getMessage()
+            if contains_card_number(message):
+                record.msg, record.args = mask_card_numbers(message), ()
+        return record
+
+
+def init_app(_app) -> None:
+    """Install the engine guard and the log masking once per process (both are process-wide)."""
+    if not event.contains(Engine, "before_cursor_execute", _check_statement):
+        event.listen(Engine, "before_cursor_execute", _check_statement)
+    if not isinstance(logging.getLogRecordFactory(), _MaskingRecord):
+        logging.setLogRecordFactory(_MaskingRecord(logging.getLogRecordFactory()))

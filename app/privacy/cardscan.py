@@ -1,0 +1,89 @@
+"""Card numbers already stored: find them in every text and JSON column of every table, and mask them.
+
+`flask --app app privacy scan-cards [--mask]` calls these. The scan reads each table's text columns
+with the storage guard's own test (`app.cardguard.holds_card_number`, i.e. the one detector of
+`app.cardnumbers`) and reports table, row id and column, never the value. Masking rewrites exactly
+those values (each number replaced by the mask, everything around it kept) with Core updates in the
+caller's transaction, and records one audit entry. This is the one writer that crosses domains: it
+repairs data at rest, whoever wrote it, and no domain service could see another's columns.
+
+Audit entries are immutable in the database (trigger of migrations 0006/0010); the trigger admits
+a change of their text columns only while an `audit_maskings` row exists, which only this module
+writes and removes again before the transaction ends.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import JSON, String, Text, and_, delete, insert, select, update
+
+from app.audit.models import AuditMasking
+from app.audit.services import record
+from app.cardguard import EXEMPT_COLUMNS, holds_card_number, mask_value
+from app.extensions import db
+from app.timeutil import utcnow
+
+BATCH = 1000
+LISTED_IN_AUDIT = 200  # locations named in the audit entry's detail (ids and column names, no value)
+
+
+@dataclass(frozen=True)
+class CardHit:
+    """One stored value holding a card number: where it is, never what it is."""
+
+    table: str
+    row_id: str
+    column: str
+
+    def __str__(self) -> str:
+        return f"{self.table}\t{self.row_id}\t{self.column}"
+
+
+def _text_columns(table) -> list:
+    return [column for column in table.columns
+            if isinstance(column.type, String | Text | JSON) and (table.name, column.name) not in EXEMPT_COLUMNS]
+
+
+def scan_card_numbers() -> list[CardHit]:
+    """Every (table, row id, column) of the database whose value holds a card number."""
+    hits = []
+    for table in db.metadata.sorted_tables:
+        columns = _text_columns(table)
+        if not columns:
+            continue
+        keys = list(table.primary_key.columns)
+        query = select(*keys, *columns).order_by(*keys).execution_options(yield_per=BATCH)
+        for row in db.session.execute(query):
+            row_id = "/".join(str(value) for value in row[:len(keys)])
+            for column, value in zip(columns, row[len(keys):], strict=True):
+                if holds_card_number(value):
+                    hits.append(CardHit(table.name, row_id, column.name))
+    return hits
+
+
+def mask_stored_card_numbers(hits: list[CardHit], agent=None, agent_login: str | None = None) -> int:
+    """Replace each card number of `hits` by the mask (values re-read, so nothing else changes) and record
+    an audit entry. Flushes in the caller's transaction, which commits or rolls back everything at once.
+    Returns the number of values masked."""
+    tables = {table.name: table for table in db.metadata.sorted_tables}
+    by_row: dict[tuple[str, str], list[str]] = {}
+    for hit in hits:
+        by_row.setdefault((hit.table, hit.row_id), []).append(hit.column)
+    masking = None
+    if any(hit.table == "audit_entries" for hit in hits):
+        masking = db.session.execute(insert(AuditMasking.__table__).values(at=utcnow())
+                                     .returning(AuditMasking.__table__.c.id)).scalar_one()
+    masked = 0
+    for (table_name, row_id), names in by_row.items():
+        table = tables[table_name]
+        keys = list(table.primary_key.columns)
+        where = and_(*(key == key.type.python_type(part) for key, part in zip(keys, row_id.split("/"), strict=True)))
+        current = db.session.execute(select(*(table.c[name] for name in names)).where(where)).one()
+        values = {name: mask_value(value) for name, value in zip(names, current, strict=True)}
+        masked += db.session.execute(update(table).where(where).values(**values)).rowcount * len(names)
+    if masking is not None:
+        db.session.execute(delete(AuditMasking.__table__).where(AuditMasking.__table__.c.id == masking))
+    record("privacy.cards_masked", agent=agent, agent_login=agent_login, object_type="database",
+           detail={"masked": masked, "columns": sorted({f"{h.table}.{h.column}" for h in hits}),
+                   "rows": [f"{h.table}/{h.row_id}/{h.column}" for h in hits[:LISTED_IN_AUDIT]]})
+    db.session.flush()
+    return masked

@@ -1,0 +1,80 @@
+"""The documented corpus of card-number spellings: every row is a test case on every input path.
+
+MUST_REFUSE: Luhn-valid card numbers (network test numbers) written the ways people and tools write
+them. MUST_ACCEPT: numbers that look alike and are no card (each one chosen to be Luhn-valid or to sit
+on an issuer prefix where that makes the case hard).
+"""
+
+VISA = "4111111111111111"
+ZW = "\u200b"  # zero-width space
+
+MUST_REFUSE = {
+    "plain 16 digits": "4111111111111111",
+    "spaces": "4111 1111 1111 1111",
+    "dashes": "4111-1111-1111-1111",
+    "dots": "4111.1111.1111.1111",
+    "slashes": "4111/1111/1111/1111",
+    "underscores": "4111_1111_1111_1111",
+    "two spaces": "4111  1111  1111  1111",
+    "non-breaking spaces": "4111\u00a01111\u00a01111\u00a01111",
+    "narrow non-breaking spaces": "4111\u202f1111\u202f1111\u202f1111",
+    "tabs": "4111\t1111\t1111\t1111",
+    "line breaks": "4111\n1111\r\n1111\n1111",
+    "spaced dash": "4111 - 1111 - 1111 - 1111",
+    "en dash": "4111\u20131111\u20131111\u20131111",
+    "em dash": "4111\u20141111\u20141111\u20141111",
+    "commas": "4111,1111,1111,1111",
+    "colons": "4111:1111:1111:1111",
+    "stars": "4111*1111*1111*1111",
+    "mixed separators": "4111 .1111-/1111 _ 1111",
+    "zero-width spaces between digits": ZW.join(VISA),
+    "word joiners and soft hyphens": "4111\u20601111\u00ad1111\ufeff1111",
+    "full-width digits": "\uff14\uff11\uff11\uff11 \uff11\uff11\uff11\uff11 \uff11\uff11\uff11\uff11 \uff11\uff11\uff11\uff11",
+    "arabic-indic digits": "\u0664\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661",
+    "single digits spaced": " ".join(VISA),
+    "with expiry and cvv": "4111 1111 1111 1111 exp 12/27 cvv 123",
+    "glued to a word": "CB4111111111111111",
+    "after a code": "code 12 4111 1111 1111 1111",
+    "in a sentence": "l'usager a dicté sa carte 5555 5555 5555 4444 puis raccroché",
+    "mastercard 2-series": "2223 0031 2200 3222",
+    "amex spaced": "3782 822463 10005",
+    "amex dashed": "3782-822463-10005",
+    "amex plain": "378282246310005",
+    "diners": "3056 930902 5904",
+    "discover": "6011 1111 1111 1117",
+    "jcb": "3530 1113 3330 0000",
+    "unionpay": "6200 0000 0000 0005",
+    "maestro 12 digits": "6759 6498 2648",
+    "maestro 19 digits": "6759 6498 2643 8453 011",
+    "cb co-badged visa": "4970 1000 0000 0063",
+    "visa 19 digits": "4000 0000 0000 0000 006",
+    "visa 13 digits": "4222222222222",
+    "in a file name": "export CB 4970 0000 0000 5908.csv",
+}
+
+MUST_ACCEPT = {
+    "siret spaced (Luhn-valid)": "732 829 320 00074",
+    "siret on a Diners prefix": "362 521 879 00035",
+    "siret after the word": "SIRET 36252187900035",
+    "siret plain": "73282932000074",
+    "siren": "732 829 320",
+    "imei": "35 209900 176148 1",
+    "imei plain": "352099001761481",
+    "imei dashed": "49-015420-323751-8",
+    "french iban spaced": "FR76 3000 6000 0112 3456 7890 189",
+    "french iban plain": "FR7630006000011234567890189",
+    "french iban of a bank on a Visa prefix": "FR76 4061 8802 8700 0400 0000 123",
+    "two phones side by side": "06 12 34 56 78 06 54 32 10 98",
+    "two phones with dots": "01.45.55.38.22 / 06.51.36.21.47",
+    "international phones": "+33 6 12 34 56 78 +33 6 51 36 21 47",
+    "phone then postcode": "06 51 36 21 47 75012",
+    "phone then postcode, plain": "0651362147 75012",
+    "16-digit reference in pairs": "45 12 34 56 78 90 12 38",
+    "16-digit reference, Luhn-valid, no issuer prefix": "1700 0012 3456 7898",
+    "16-digit reference, fails Luhn": "4111 1111 1111 1112",
+    "file number": "dossier 2017-000123",
+    "dates and times": "rappel le 12/03/2017 à 10:30, puis le 14/03/2017 à 09:15",
+    "zeros": "0000 0000 0000 0000",
+    "amex prefix with 16 digits": "3782 8224 6310 0059",
+    "ticket reference": "2017-000123",
+}
