@@ -105,9 +105,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.session_protection = "basic"
     from app import hardening
     from app.auth import ratelimit
+    from app.channels import cache as reference_cache
 
     ratelimit.init_app(app)
     hardening.init_app(app)
+    reference_cache.init_app(app)
 
     from app import (
         errors,
