@@ -136,7 +136,9 @@ def measure_logging(url: str, port: int, sessions: list[dict], clients_list, sec
         return client
 
     def log_ticket(client: Client, n: int) -> int:
-        resident = residents[n % len(residents)]
+        # n = client × 1,000,000 + its count: each client walks its own stretch of residents, so no two
+        # clients post for the same resident at once (that row's lock would serialise them: not the 3975).
+        resident = residents[((n // 1_000_000) * 10_007 + n % 1_000_000) % len(residents)]
         status, location, _text = client.request("POST", f"/tickets/new?resident_id={resident}", {
             "csrf_token": client.token, "procedure_id": procedure_id, "outcome": "completed",
             "status": "closed", "requested_procedure_id": "", "requested_service_text": "", "notes": ""})
