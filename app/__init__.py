@@ -118,10 +118,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.session_protection = "basic"
     from app import cardguard, hardening
     from app.auth import ratelimit
+    from app.channels import cache as reference_cache
 
     ratelimit.init_app(app)
     cardguard.init_app(app)
     hardening.init_app(app)
+    reference_cache.init_app(app)
 
     from app import (
         compression,

@@ -86,6 +86,8 @@ def load_config(app, test_config: dict | None = None) -> None:
     default_db = "sqlite:///" + str(Path(app.instance_path) / "relais.sqlite3")
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(os.environ.get("DATABASE_URL", default_db))
     app.config["REDIS_URL"] = os.environ.get("REDIS_URL", Config.REDIS_URL)
+    if os.environ.get("REPORTS_DATABASE_URL"):  # reports' fact sums read from a streaming replica
+        app.config["SQLALCHEMY_BINDS"] = {"reports": _normalise_db_url(os.environ["REPORTS_DATABASE_URL"])}
     proxies = os.environ.get("RELAIS_TRUSTED_PROXIES", "0")
     if not proxies.isdigit():
         raise RuntimeError(f"RELAIS_TRUSTED_PROXIES doit être un nombre de proxys (0, 1, 2…), pas {proxies!r}.")
@@ -107,5 +109,7 @@ def load_config(app, test_config: dict | None = None) -> None:
         app.config.update(test_config)
         if "SQLALCHEMY_DATABASE_URI" in test_config:
             app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(test_config["SQLALCHEMY_DATABASE_URI"])
+        if "SQLALCHEMY_BINDS" in test_config:
+            app.config["SQLALCHEMY_BINDS"] = {k: _normalise_db_url(v) for k, v in test_config["SQLALCHEMY_BINDS"].items()}
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)

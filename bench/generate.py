@@ -23,6 +23,7 @@ import numpy as np
 import psycopg
 from tqdm import tqdm
 
+from app.tickets.references import SEQUENCE_PREFIX
 from bench.activity import generate_tickets
 from bench.copyload import copy_rows, rebuild_indexes, secondary_indexes
 from bench.population import generate_residents
@@ -82,6 +83,10 @@ def _after_residents(app, dsn: str, resident_indexes: list) -> None:
         with app.app_context():
             refill()
             db.session.commit()
+        # A bulk refill must leave the words' GIN index usable by the next search (issue 19: with a
+        # pending list of 10,000 tuples the planner scanned the table): vacuum it, and its statistics.
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE resident_name_words")
     rebuild_indexes(dsn, resident_indexes, 1)
 
 
@@ -118,6 +123,9 @@ def load(app, dsn: str, residents, tickets, ref_max: dict, bar) -> tuple[threadi
             copy_rows(cur, "tickets", TICKET_COLUMNS, ticket_chunks(tickets, residents, ref_max), bar)
             bar.set_description("COPY ticket_events")
             copy_rows(cur, "ticket_events", EVENT_COLUMNS, event_chunks(tickets, ref_max["agents"]), bar)
+        for (name,) in conn.execute("SELECT sequencename FROM pg_sequences WHERE sequencename LIKE %s",
+                                    (SEQUENCE_PREFIX + "%",)).fetchall():
+            conn.execute(f'DROP SEQUENCE "{name}"')  # the years' numbers restart from ticket_sequences
         years = tickets.arrays["local_year"]
         for year in np.unique(years).tolist():
             conn.execute("INSERT INTO ticket_sequences (year, last) VALUES (%s, %s)",
@@ -188,7 +196,8 @@ def main(argv=None) -> dict:
         conn.execute("ANALYZE")
     lap("analyze", t)
     timings["total"] = round(time.perf_counter() - started, 2)
-    summary = {"residents": args.residents, "tickets": args.tickets, "ticket_events": args.tickets,
+    summary = {"finished_at": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+               "database": dsn.rsplit("/", 1)[-1], "residents": args.residents, "tickets": args.tickets, "ticket_events": args.tickets,
                "years": args.years, "seed": args.seed, "first_day": str(first_day), "last_day": str(last_day),
                "facts": facts, "seconds": timings, "machine": {"cpus": os.cpu_count(),
                                                               "python": platform.python_version()}}

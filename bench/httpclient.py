@@ -6,6 +6,7 @@ without tripping the sign-in rate limit.
 """
 
 import http.client
+import os
 import re
 import threading
 import time
@@ -97,6 +98,7 @@ def run_load(make_client, action, clients: int, seconds: float, ok_statuses=(200
             else:
                 errors[index][str(status)] = errors[index].get(str(status), 0) + 1
 
+    load_before = [round(x, 2) for x in os.getloadavg()]
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(clients)]
     for thread in threads:
         thread.start()
@@ -113,5 +115,9 @@ def run_load(make_client, action, clients: int, seconds: float, ok_statuses=(200
     for chunk in errors:
         for status, count in chunk.items():
             failed[status] = failed.get(status, 0) + count
+    load_after = [round(x, 2) for x in os.getloadavg()]
+    print(f"   {getattr(action, '__name__', 'load')} at {clients} client(s): {len(flat)} requests in {elapsed:.1f} s, "
+          f"load {load_before} -> {load_after}", flush=True)
     return {"clients": clients, "seconds": round(elapsed, 2), "requests": len(flat),
+            "load_average_before": load_before, "load_average_after": load_after,
             "requests_per_second": round(len(flat) / elapsed, 1), "errors": failed, **percentiles(flat)}

@@ -7,6 +7,7 @@ a phone number typed in national format, an email, a compte parisien reference.
 """
 
 import multiprocessing
+import os
 import random
 import time
 
@@ -61,7 +62,11 @@ def _init(url: str) -> None:
     _state["search"] = find_callable(SEARCH)
 
 
-def _one(mode: str, kind: str, q: str) -> None:
+def _one(mode: str, kind: str, q) -> None:
+    if mode == "driver":  # the statements search_residents(q) sent, replayed through psycopg alone
+        for statement, parameters in q:
+            _state["conn"].execute(statement, parameters).fetchall()
+        return
     if mode == "ilike":
         if kind == "phone":  # the baseline is given the stored form of the number
             q = "+33" + q.replace(" ", "")[1:]
@@ -76,13 +81,13 @@ def _one(mode: str, kind: str, q: str) -> None:
     db.session.remove()
 
 
-def _client(args) -> list[tuple[str, float]]:
+def _client(args) -> list[tuple[str, float, float]]:
     mode, work = args
     timings = []
     for kind, q in work:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         _one(mode, kind, q)
-        timings.append((kind, (time.perf_counter() - started) * 1000))
+        timings.append((kind, (time.perf_counter() - started) * 1000, (time.process_time() - cpu_started) * 1000))
     return timings
 
 
@@ -93,19 +98,57 @@ def _percentiles(values: list[float]) -> dict:
             "p95_ms": round(float(np.percentile(values, 95)), 2), "max_ms": round(max(values), 2)}
 
 
-def run_clients(pool, mode: str, clients: int, queries: dict[str, list[str]], rounds: int) -> dict:
+def run_clients(pool, mode: str, clients: int, queries: dict[str, list], rounds: int) -> dict:
     """`clients` processes of the pool run the queries (`rounds` passes, split between clients) at once."""
     work = [(kind, q) for kind, texts in queries.items() for q in texts] * rounds
     random.Random(clients).shuffle(work)
     slices = [(mode, work[i::clients]) for i in range(clients)]
+    load_before = [round(x, 2) for x in os.getloadavg()]
     started = time.perf_counter()
     results = pool.map(_client, slices, chunksize=1)
     elapsed = time.perf_counter() - started
+    load_after = [round(x, 2) for x in os.getloadavg()]
+    print(f"   {mode} at {clients} client(s): {elapsed:.1f} s, load {load_before} -> {load_after}", flush=True)
     flat = [t for chunk in results for t in chunk]
-    by_kind = {kind: _percentiles([ms for k, ms in flat if k == kind]) for kind in queries}
+    by_kind = {kind: {**_percentiles([ms for k, ms, _cpu in flat if k == kind]),
+                      "client_cpu_ms_mean": round(float(np.mean([c for k, _ms, c in flat if k == kind] or [0])), 2)}
+               for kind in queries}
     return {"clients": clients, "queries": len(flat), "seconds": round(elapsed, 2),
+            "load_average_before": load_before, "load_average_after": load_after,
             "queries_per_second": round(len(flat) / elapsed, 1) if elapsed else None,
-            "all": _percentiles([ms for _k, ms in flat]), "by_kind": by_kind}
+            "all": _percentiles([ms for _k, ms, _cpu in flat]), "by_kind": by_kind,
+            "client_cpu_ms_mean": round(float(np.mean([c for _k, _ms, c in flat] or [0])), 2)}
+
+
+def captured_statements(url: str, queries: dict[str, list[str]]) -> dict[str, list[list[tuple[str, dict]]]]:
+    """For each query, the statements and parameters search_residents(q) sends (the driver baseline)."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    app = bench_app(url)
+    out: dict[str, list] = {}
+    with app.app_context():
+        captured: list[tuple[str, dict]] = []
+
+        def capture(_conn, _cursor, statement, parameters, _context, _many):
+            captured.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", capture)
+        try:
+            for kind, texts in queries.items():
+                out[kind] = []
+                for q in texts:
+                    captured.clear()
+                    try:
+                        find_callable(SEARCH)(q)
+                    except ValueError:
+                        pass
+                    db.session.remove()
+                    out[kind].append(list(captured))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", capture)
+    return out
 
 
 def explain_search(url: str, q: str) -> list[dict]:
@@ -152,10 +195,23 @@ def measure(url: str, quick: bool) -> dict:
         pool.map(_client, [("search", warm)] * 8, chunksize=1)  # imports, connections, caches
         for clients in (1, 8):
             result[f"search_{clients}"] = run_clients(pool, "search", clients, queries, 1 if quick else 3)
+        direct = captured_statements(url, queries)
+        for clients in (1, 8):
+            result[f"driver_{clients}"] = run_clients(pool, "driver", clients, direct, 1 if quick else 3)
         for clients in (1, 8):
             result[f"ilike_{clients}"] = run_clients(pool, "ilike", clients, few, 1)
+    for clients in (1, 8):
+        search, driver = result[f"search_{clients}"], result[f"driver_{clients}"]
+        if driver.get("queries_per_second"):
+            result[f"vs_driver_{clients}"] = round(search["queries_per_second"] / driver["queries_per_second"], 3)
+    result["statements_per_search"] = {kind: round(sum(map(len, texts)) / max(len(texts), 1), 1)
+                                       for kind, texts in direct.items()}
     by_kind = result["search_1"]["by_kind"]
     slowest = max(by_kind, key=lambda kind: by_kind[kind].get("p95_ms") or 0)
     result["profile"] = {"kind": slowest, "query": queries[slowest][0],
                          "plans": explain_search(url, queries[slowest][0])}
+    # The typo search on this database: does any of its statements scan the words table (issue 19)?
+    typo_plans = [plan for q in queries["name_typo"][:5] for plan in explain_search(url, q)]
+    result["name_typo_word_table_seq_scans"] = sum(
+        1 for plan in typo_plans for line in plan["plan"] if "Seq Scan on resident_name_words" in line)
     return result

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections import Counter
 from pathlib import Path
 
@@ -26,8 +27,10 @@ PAGE_SIZE = 50
 class Server:
     """gunicorn serving bench.bare_app on 127.0.0.1:port, stopped on exit."""
 
-    def __init__(self, url: str, redis_url: str, port: int, log_path: str):
+    def __init__(self, url: str, redis_url: str, port: int, log_path: str, pg_options: str = ""):
         self.port = port
+        if pg_options:  # PostgreSQL settings of every connection of the server, e.g. synchronous_commit
+            url += ("&" if "?" in url else "?") + "options=" + urllib.parse.quote(pg_options)
         env = dict(os.environ, DATABASE_URL=url, REDIS_URL=redis_url, SECRET_KEY="bench-secret-key-not-for-production",
                    RELAIS_BIND=f"127.0.0.1:{port}", RELAIS_ACCESS_LOG=log_path, RELAIS_LOG_LEVEL="warning")
         self.log = open(log_path + ".err", "w")  # noqa: SIM115 - closed in stop()
@@ -133,7 +136,9 @@ def measure_logging(url: str, port: int, sessions: list[dict], clients_list, sec
         return client
 
     def log_ticket(client: Client, n: int) -> int:
-        resident = residents[n % len(residents)]
+        # n = client × 1,000,000 + its count: each client walks its own stretch of residents, so no two
+        # clients post for the same resident at once (that row's lock would serialise them: not the 3975).
+        resident = residents[((n // 1_000_000) * 10_007 + n % 1_000_000) % len(residents)]
         status, location, _text = client.request("POST", f"/tickets/new?resident_id={resident}", {
             "csrf_token": client.token, "procedure_id": procedure_id, "outcome": "completed",
             "status": "closed", "requested_procedure_id": "", "requested_service_text": "", "notes": ""})
@@ -150,14 +155,43 @@ def measure_logging(url: str, port: int, sessions: list[dict], clients_list, sec
         form, floor = result[f"form_{clients}"], result[f"bare_{clients}"]
         if floor.get("requests_per_second"):
             result[f"ratio_{clients}"] = round(form["requests_per_second"] / floor["requests_per_second"], 3)
-    with psycopg.connect(dsn_of(url)) as conn:
-        # Bare rows are referenced by nothing: skip the foreign-key triggers (tickets.transferred_from_id
-        # has no index, so each check would scan the table), and find them by the reference index.
-        conn.execute("SET session_replication_role = replica")
-        deleted = conn.execute("DELETE FROM tickets WHERE reference >= 'B' AND reference < 'C'").rowcount
-        conn.commit()
-    result["bare_rows_deleted"] = deleted
+        if floor.get("p95_ms") and form.get("p95_ms"):
+            result[f"p95_vs_bare_{clients}"] = round(form["p95_ms"] / floor["p95_ms"], 2)
     return result
+
+
+def data_marks(url: str) -> dict:
+    """The highest ids of what the bench's requests write: what lies above them is the bench's own."""
+    with psycopg.connect(dsn_of(url)) as conn:
+        return {table: conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]  # noqa: S608
+                for table in ("tickets", "ticket_events", "audit_entries")}
+
+
+def restore_data(url: str, marks: dict) -> dict:
+    """Remove what the bench's requests wrote (tickets, their events and facts rows, audit entries).
+
+    The next run then measures the generated data as it was: its last day is still the generation's,
+    and its reports count the same tickets. The residents' last contact goes back to their last ticket.
+    """
+    with psycopg.connect(dsn_of(url)) as conn:
+        # Rows of the bench only, referenced by nothing else: no foreign-key triggers (each check of
+        # tickets.transferred_from_id, which has no index, would scan the table).
+        conn.execute("SET session_replication_role = replica")
+        touched = [r[0] for r in conn.execute("SELECT DISTINCT resident_id FROM tickets WHERE id > %s "
+                                              "AND resident_id IS NOT NULL", (marks["tickets"],)).fetchall()]
+        counts = {"ticket_events": conn.execute("DELETE FROM ticket_events WHERE id > %s",
+                                                (marks["ticket_events"],)).rowcount}
+        exists = conn.execute("SELECT to_regclass('fact_ticket_days')").fetchone()[0]
+        if exists:
+            conn.execute("DELETE FROM fact_ticket_days WHERE ticket_id > %s", (marks["tickets"],))
+        counts["tickets"] = conn.execute("DELETE FROM tickets WHERE id > %s", (marks["tickets"],)).rowcount
+        counts["audit_entries"] = conn.execute("DELETE FROM audit_entries WHERE id > %s",
+                                               (marks["audit_entries"],)).rowcount
+        conn.execute("UPDATE residents r SET last_contact_at = (SELECT max(t.opened_at) FROM tickets t "
+                     "WHERE t.resident_id = r.id) WHERE r.id = ANY(%s)", (touched,))
+        conn.commit()
+    counts["residents_restored"] = len(touched)
+    return counts
 
 
 def _queue_cursor(url: str, site_code: str, page: int) -> tuple[str | None, int]:

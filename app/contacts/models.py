@@ -94,7 +94,9 @@ class ResidentNameWord(db.Model):
     """
 
     __tablename__ = "resident_name_words"
-    __table_args__ = (Index("ix_resident_name_words_variants", "variants", postgresql_using="gin"),)
+    # fastupdate off (migration 0017): a bulk refill must not leave the words in GIN's pending list.
+    __table_args__ = (Index("ix_resident_name_words_variants", "variants", postgresql_using="gin",
+                            postgresql_with={"fastupdate": "off"}),)
 
     word: Mapped[str] = mapped_column(String(260), primary_key=True)
     residents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

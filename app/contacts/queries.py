@@ -93,6 +93,11 @@ def _identifier_matches(q: str, limit: int) -> list[Resident]:
     return list(found.values())
 
 
+def may_be_identifier(text: str) -> bool:
+    """False for words with spaces and no digit ("martin claire"): no e-mail, phone or reference looks so."""
+    return "@" in text or any(c.isdigit() for c in text) or not any(c.isspace() for c in text)
+
+
 def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -205,7 +210,7 @@ def search_residents(q: str, limit: int = 20) -> list[Resident]:
     Raises SearchQueryError when the text is too short to search a name.
     """
     raw = (q or "").strip()[:200]
-    found = _identifier_matches(raw, limit) if raw else []
+    found = _identifier_matches(raw, limit) if raw and may_be_identifier(raw) else []
     if found or "@" in raw or (looks_like_phone(raw) and not any(c.isalpha() for c in raw)):
         return found
     key = name_key(raw)

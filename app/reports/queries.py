@@ -67,8 +67,17 @@ def fact_rows(table: Table, columns: list[str], params: ReportParams):
     return (union_all(*branches) if len(branches) > 1 else branches[0]).subquery("facts")
 
 
+REPORTS_BIND = "reports"  # SQLALCHEMY_BINDS key, set from REPORTS_DATABASE_URL (a streaming replica)
+
+
+def _reports_bind() -> dict:
+    """Where the fact sums are read: the `reports` bind when configured, else the main database."""
+    engine = db.engines.get(REPORTS_BIND) if REPORTS_BIND in db.engines else None
+    return {"bind_arguments": {"bind": engine}} if engine is not None else {}
+
+
 def _frame(query) -> pd.DataFrame:
-    result = db.session.execute(query)
+    result = db.session.execute(query, **_reports_bind())
     return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
 
 

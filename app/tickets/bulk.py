@@ -15,7 +15,7 @@ from app.contacts.models import Resident, ResidentChange
 from app.contacts.normalise import name_key
 from app.extensions import db
 from app.tickets.models import Ticket, TicketEvent
-from app.tickets.references import allocate_numbers, format_reference
+from app.tickets.references import format_reference, reserve_numbers
 from app.timeutil import as_utc, to_paris, utcnow
 
 TICKET_COLUMNS = ("external_ref", "resident_id", "anonymous", "channel_id", "site_id", "device_id", "procedure_id",
@@ -99,15 +99,14 @@ def insert_tickets(rows: list[dict], agent_id: int | None, kind: str = "imported
         return []
     now = utcnow()
     by_year = Counter(to_paris(row["opened_at"]).year for row in rows)
-    next_number = {year: allocate_numbers(year, count) for year, count in sorted(by_year.items())}
+    numbers = {year: iter(reserve_numbers(year, count)) for year, count in sorted(by_year.items())}
     values = []
     for row in rows:
         year = to_paris(row["opened_at"]).year
         value = {column: row.get(column) for column in TICKET_COLUMNS}  # same keys on every row
-        value.update(reference=format_reference(year, next_number[year]), created_at=now, updated_at=now, version=1)
+        value.update(reference=format_reference(year, next(numbers[year])), created_at=now, updated_at=now, version=1)
         for flag in ("anonymous", "payment_assisted", "protocol_confirmed", "untrained_agent"):
             value[flag] = bool(value[flag])
-        next_number[year] += 1
         values.append(value)
     ids = reserve_ids("tickets", len(values))
     for tid, value in zip(ids, values, strict=True):

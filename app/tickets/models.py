@@ -2,7 +2,18 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    FetchedValue,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Agent
@@ -42,7 +53,9 @@ class Ticket(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(20), unique=True)  # 2017-000123
+    # 2017-000123. FetchedValue (no DDL): when the INSERT computes it (the year's sequence on PostgreSQL),
+    # the ORM reads it back from the INSERT's RETURNING instead of a SELECT.
+    reference: Mapped[str] = mapped_column(String(20), unique=True, server_default=FetchedValue())
     external_ref: Mapped[str | None] = mapped_column(String(80), unique=True)
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)

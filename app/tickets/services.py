@@ -15,7 +15,7 @@ from app.tickets.checks import TEXT_LIMITS, TicketError, ticket_problems, ticket
 from app.tickets.history import diff, fields_changed_since, record_event, snapshot
 from app.tickets.labels import FIELD_LABELS, display_value
 from app.tickets.models import Ticket
-from app.tickets.references import next_reference
+from app.tickets.references import reference_value
 from app.timeutil import as_utc, to_paris, utcnow
 
 logger = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ def log_ticket(values: dict, agent: Agent | None) -> Ticket:
         cleaned["closed_at"] = max(utcnow(), as_utc(cleaned["opened_at"]))
     ticket = Ticket(**cleaned)
     save_checks(ticket, agent)
-    ticket.reference = next_reference(to_paris(ticket.opened_at).year)
+    ticket.reference = reference_value(to_paris(ticket.opened_at).year)
     ticket.updated_at = utcnow()
     db.session.add(ticket)
     db.session.flush()

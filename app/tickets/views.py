@@ -129,11 +129,12 @@ def new():
                 attach_ticket(call, ticket)
             record("ticket.create", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
                    detail={"reference": ticket.reference})
-            db.session.commit()
-            flash(f"Ticket {ticket.reference} enregistré.", "success")
-            if resident is not None:
-                return redirect(url_for("contacts.show", resident_id=resident.id))
-            return redirect(url_for("tickets.show", ticket_id=ticket.id))
+            saved = {"ticket_id": ticket.id, "reference": ticket.reference, "resident_id": ticket.resident_id}
+            db.session.commit()  # read before: the commit expires the objects (no reload after it)
+            flash(f"Ticket {saved['reference']} enregistré.", "success")
+            if saved["resident_id"] is not None:
+                return redirect(url_for("contacts.show", resident_id=saved["resident_id"]))
+            return redirect(url_for("tickets.show", ticket_id=saved["ticket_id"]))
     if resident is not None:
         record_read(current_user, resident, "ticket_form")
         db.session.commit()
