@@ -85,7 +85,7 @@ def _run_together(count, work):
 def _wait_for_blocked_insert(app, table: str) -> None:
     """Wait until another connection waits on a lock (its insert into `table`, on the unique index)."""
     with app.app_context(), db.engine.connect() as conn:
-        for _ in range(250):
+        for _ in range(1500):  # up to 30 s: the request hashes a password first, slow on a loaded machine
             waiting = conn.execute(text(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                 "AND datname = current_database() AND pid <> pg_backend_pid()")).scalar()
