@@ -94,7 +94,7 @@ class ResidentNameWord(db.Model):
     """
 
     __tablename__ = "resident_name_words"
-    # fastupdate off (migration 0017): a bulk refill must not leave the words in GIN's pending list.
+    # fastupdate off (migration 0016): a bulk refill must not leave the words in GIN's pending list.
     __table_args__ = (Index("ix_resident_name_words_variants", "variants", postgresql_using="gin",
                             postgresql_with={"fastupdate": "off"}),)
 

@@ -7,7 +7,7 @@ those values (each number replaced by the mask, everything around it kept) with 
 caller's transaction, and records one audit entry. This is the one writer that crosses domains: it
 repairs data at rest, whoever wrote it, and no domain service could see another's columns.
 
-Audit entries are immutable in the database (trigger of migrations 0006/0010); the trigger admits
+Audit entries are immutable in the database (trigger of migrations 0006/0015); the trigger admits
 a change of their text columns only while an `audit_maskings` row exists, which only this module
 writes and removes again before the transaction ends.
 """

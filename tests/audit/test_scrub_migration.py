@@ -1,4 +1,4 @@
-"""Migration 0011 scrubs the personal values that audit details written before it held."""
+"""Migration 0010 scrubs the personal values that audit details written before it held."""
 
 import json
 

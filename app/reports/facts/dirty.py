@@ -1,6 +1,6 @@
 """The Paris days whose facts are stale: rows written by database triggers on every ticket write.
 
-`fact_dirty_days` is filled by the triggers of migration 0012 in the transaction of the write
+`fact_dirty_days` is filled by the triggers of migration 0013 in the transaction of the write
 itself (services, bulk updates, imports, merges, anonymisation, retention, deletions alike), so
 no write path can forget it and no application clock decides what was seen. Taking rows deletes
 them in the same statement that reads them (`DELETE ... RETURNING`): a change committed later is

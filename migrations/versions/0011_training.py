@@ -1,7 +1,7 @@
 """training modules, records, requirements and site policies; tickets flagged "agent non formé"
 
-Revision ID: 0014
-Revises: 0011
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 import app.types
 
 # revision identifiers, used by Alembic.
-revision = '0014'
-down_revision = '0011'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """telephony: calls, integration tokens, agents' phone extension
 
-Revision ID: 0015
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-01
 
 """
@@ -12,8 +12,8 @@ import app.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0015'
-down_revision = '0012'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """facts follow the days dirtied by database triggers; runs record how fresh their facts were
 
-Revision ID: 0012
-Revises: 0013
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-01
 
 Every insert, update and delete of `tickets` records, in the same transaction and by a trigger
@@ -18,8 +18,8 @@ from alembic import op
 import app.types
 
 # revision identifiers, used by Alembic.
-revision = '0012'
-down_revision = '0013'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """audit entries: the card-number masking path is the one change the database admits
 
-Revision ID: 0010
-Revises: 0015
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-01
 
 """
@@ -12,8 +12,8 @@ import app.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0010'
-down_revision = '0015'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """server-side sessions; audit details without personal values
 
-Revision ID: 0011
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-01
 
@@ -14,7 +14,7 @@ import app.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0011'
+revision = '0010'
 down_revision = '0009'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """device installations with dates, import runs, one-time ticket submissions
 
-Revision ID: 0013
-Revises: 0014
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01
 
 """
@@ -12,8 +12,8 @@ import app.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0013'
-down_revision = '0014'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

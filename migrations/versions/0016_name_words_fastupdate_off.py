@@ -1,7 +1,7 @@
 """name words GIN index without a pending list
 
-Revision ID: 0017
-Revises: 0010
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-01
 
 `resident_name_words` is written rarely (a new name, a bulk refill) and read by every name search.
@@ -14,8 +14,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0017'
-down_revision = '0010'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
