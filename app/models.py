@@ -8,7 +8,7 @@ from app.contacts.models import Resident, ResidentChange
 from app.privacy.models import Setting
 from app.reports.models import ReportFile, ReportResult, ReportRun
 from app.telephony.models import Call
-from app.tickets.import_models import ImportRun, TicketSubmission
+from app.tickets.import_models import ImportRun
 from app.tickets.models import Ticket, TicketEvent, TicketSequence
 from app.training.models import TrainingModule, TrainingRecord, TrainingRequirement, TrainingSitePolicy
 
@@ -32,7 +32,6 @@ __all__ = [
     "Ticket",
     "TicketEvent",
     "TicketSequence",
-    "TicketSubmission",
     "TrainingModule",
     "TrainingRecord",
     "TrainingRequirement",

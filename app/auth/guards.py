@@ -6,8 +6,8 @@ from flask import abort, session
 from flask_login import current_user
 
 from app.auth.models import Agent
-from app.auth.sessions import check_session
-from app.extensions import db, login_manager
+from app.auth.sessions import session_agent
+from app.extensions import login_manager
 
 
 @login_manager.user_loader
@@ -20,12 +20,7 @@ def load_agent(user_id: str) -> Agent | None:
         agent_id, version = (int(part) for part in user_id.split(":"))
     except ValueError:
         return None
-    agent = db.session.get(Agent, agent_id)
-    if agent is None or agent.session_version != version or not agent.active:
-        return None
-    if not check_session(agent.id, session.get("sid")):
-        return None
-    return agent
+    return session_agent(agent_id, session.get("sid"), version)  # the session row and its agent, one query
 
 
 def role_required(*roles: str):

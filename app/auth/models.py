@@ -70,3 +70,5 @@ class AgentSession(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # logout, deactivated, password, role, idle, expired
     end_reason: Mapped[str | None] = mapped_column(String(20))
+
+    agent: Mapped[Agent] = relationship()  # read with the session by the user loader (one query)

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from flask import current_app, session
 from sqlalchemy import delete, update
+from sqlalchemy.orm import contains_eager
 
 from app.auth.models import Agent, AgentSession
 from app.extensions import db
@@ -73,25 +74,40 @@ def _end_reason(row: AgentSession, now) -> str | None:
     return None
 
 
-def check_session(agent_id: int, token: str | None) -> bool:
-    """Whether `token` is an open session of agent `agent_id`; a session past its lifetime is ended here.
+def session_agent(agent_id: int, token: str | None, version: int | None = None) -> Agent | None:
+    """The agent `agent_id` if `token` is one of its open sessions, read with it in one query.
 
-    Commits when it writes (the end of a session, or `last_seen_at` once a minute), before the view
-    runs: the request's own work then starts a transaction of its own.
+    With `version`, an inactive agent or a stale session version (password, role or site changed)
+    gives None too, before the session is looked at. A session past its lifetime is ended here. Commits when it writes (the end of a session, or
+    `last_seen_at` once a minute), before the view runs: the request's own work then starts a
+    transaction of its own.
     """
-    row = _get(token)
-    if row is None or row.agent_id != agent_id or row.ended_at is not None:
-        return False
+    if not token or not isinstance(token, str) or len(token) > 100:
+        return None
+    row = db.session.execute(
+        db.select(AgentSession).join(AgentSession.agent).options(contains_eager(AgentSession.agent))
+        .where(AgentSession.token_digest == _digest(token), AgentSession.agent_id == agent_id)
+    ).scalar_one_or_none()
+    if row is None or row.ended_at is not None:
+        return None
+    agent = row.agent
+    if version is not None and (agent.session_version != version or not agent.active):
+        return None
     now = utcnow()
     reason = _end_reason(row, now)
     if reason is not None:
         row.ended_at, row.end_reason = now, reason
         db.session.commit()
-        return False
+        return None
     if now - as_utc(row.last_seen_at) >= TOUCH_EVERY:
         row.last_seen_at = now
         db.session.commit()
-    return True
+    return agent
+
+
+def check_session(agent_id: int, token: str | None) -> bool:
+    """Whether `token` is an open session of agent `agent_id` (see `session_agent`)."""
+    return session_agent(agent_id, token) is not None
 
 
 # Residents whose page the agent opened in this session (most recent last), kept in the signed cookie.

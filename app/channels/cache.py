@@ -52,18 +52,100 @@ class ReferenceSnapshot:
         return next((p for p in self.procedures if p.id == procedure_id), None)
 
 
+class ProcessSnapshots:
+    """Per-process snapshots of rarely changed rows (one per database), dropped when those rows change.
+
+    `get(load)` returns the current snapshot or `load(version)`'s new one (an object with `loaded_at`
+    and `version`). A commit that inserted, changed or deleted a row of `models` drops this process's
+    snapshots and bumps `version_key` in Redis, which the other processes read at most every
+    `CHECK_SECONDS`; without Redis a snapshot lives at most `MAX_AGE_SECONDS`. A session holding
+    uncommitted changes of those rows reads them afresh (its own writes), without keeping the result.
+    """
+
+    def __init__(self, version_key: str, models: tuple[type, ...]):
+        self.version_key = version_key
+        self.models = models
+        self.snapshots: dict[str, object] = {}  # database URL -> snapshot
+        self.checked_at: dict[str, float] = {}
+        self._flag = f"changed:{version_key}"
+
+    def get(self, load):
+        """This process's snapshot, reloaded with `load(version)` when it changed or grew old."""
+        app = current_app._get_current_object()
+        if self.changed_in(db.session):
+            return load(None)
+        key = str(db.engine.url)
+        now = time.monotonic()
+        snapshot = self.snapshots.get(key)
+        version = None
+        if snapshot is not None and now - snapshot.loaded_at > MAX_AGE_SECONDS:
+            snapshot = None
+        if snapshot is not None and now - self.checked_at.get(key, 0.0) >= CHECK_SECONDS:
+            self.checked_at[key] = now
+            version = _redis_version(app, self.version_key)
+            if version is not False and version != snapshot.version:
+                snapshot = None
+        if snapshot is None:
+            if version is None:
+                version = _redis_version(app, self.version_key)
+            snapshot = load(None if version is False else version)
+            with _lock:
+                self.snapshots[key] = snapshot
+                self.checked_at[key] = now
+        return snapshot
+
+    def changed_in(self, session) -> bool:
+        """Whether `session` holds changes of these rows not committed yet."""
+        return session.info.get(self._flag, False) or any(
+            isinstance(obj, self.models) for obj in (*session.new, *session.dirty, *session.deleted))
+
+    def invalidate(self, app=None) -> None:
+        """Drop this process's snapshots and tell the other processes (Redis) that the data changed."""
+        with _lock:
+            self.snapshots.clear()
+        app = app or current_app._get_current_object()
+        if _redis_version(app, self.version_key) is False:
+            return
+        try:
+            get_redis(app).incr(self.version_key)
+        except (RedisError, OSError):
+            logger.warning("Redis ne répond pas : les autres processus reliront le référentiel d'ici %s s",
+                           int(MAX_AGE_SECONDS))
+
+    def _note_changes(self, session, _flush_context) -> None:
+        if any(isinstance(obj, self.models) for obj in (*session.new, *session.dirty, *session.deleted)):
+            session.info[self._flag] = True
+
+    def _after_commit(self, session) -> None:
+        if session.info.pop(self._flag, False):
+            self.invalidate()
+
+    def _after_rollback(self, session, _previous_transaction) -> None:
+        session.info.pop(self._flag, None)
+
+    def watch(self) -> None:
+        """Start with no snapshot; watch every session's flushes and commits for changes of these rows."""
+        with _lock:
+            self.snapshots.clear()
+        if not event.contains(Session, "after_flush", self._note_changes):
+            event.listen(Session, "after_flush", self._note_changes)
+            event.listen(Session, "after_commit", self._after_commit)
+            event.listen(Session, "after_soft_rollback", self._after_rollback)
+
+
 _lock = threading.Lock()
-_snapshots: dict[str, ReferenceSnapshot] = {}  # database URL -> snapshot
-_checked_at: dict[str, float] = {}
 _redis_down_until = [0.0]
+_references = ProcessSnapshots(VERSION_KEY, REFERENCE_MODELS)
+_snapshots = _references.snapshots
+_checked_at = _references.checked_at
 
 
-def _redis_version(app) -> bytes | None | bool:
+def _redis_version(app, key: str = VERSION_KEY) -> bytes | None | bool:
     """The shared version (None when never bumped); False when Redis does not answer."""
     if time.monotonic() < _redis_down_until[0]:
         return False
     try:
-        return get_redis(app).get(VERSION_KEY)
+        return get_redis(app).get(key)
     except (RedisError, OSError):
         _redis_down_until[0] = time.monotonic() + REDIS_RETRY_SECONDS
         return False
@@ -85,26 +167,7 @@ def _load(version) -> ReferenceSnapshot:
 
 def reference_snapshot() -> ReferenceSnapshot:
     """This process's snapshot of the reference data, reloaded when it changed or grew old."""
-    app = current_app._get_current_object()
-    key = str(db.engine.url)
-    now = time.monotonic()
-    snapshot = _snapshots.get(key)
-    version = None
-    if snapshot is not None and now - snapshot.loaded_at > MAX_AGE_SECONDS:
-        snapshot = None
-    if snapshot is not None and now - _checked_at.get(key, 0.0) >= CHECK_SECONDS:
-        _checked_at[key] = now
-        version = _redis_version(app)
-        if version is not False and version != snapshot.version:
-            snapshot = None
-    if snapshot is None:
-        if version is None:
-            version = _redis_version(app)
-        snapshot = _load(None if version is False else version)
-        with _lock:
-            _snapshots[key] = snapshot
-            _checked_at[key] = now
-    return snapshot
+    return _references.get(_load)
 
 
 def attach(row):
@@ -121,38 +184,10 @@ def attach(row):
 
 
 def invalidate(app=None) -> None:
-    """Drop this process's snapshots and tell the other processes (Redis) that the data changed."""
-    with _lock:
-        _snapshots.clear()
-    app = app or current_app._get_current_object()
-    if _redis_version(app) is False:
-        return
-    try:
-        get_redis(app).incr(VERSION_KEY)
-    except (RedisError, OSError):
-        logger.warning("Redis ne répond pas : les autres processus reliront le référentiel d'ici %s s",
-                       int(MAX_AGE_SECONDS))
-
-
-def _note_reference_changes(session, _flush_context) -> None:
-    if any(isinstance(obj, REFERENCE_MODELS) for obj in (*session.new, *session.dirty, *session.deleted)):
-        session.info["reference_changed"] = True
-
-
-def _after_commit(session) -> None:
-    if session.info.pop("reference_changed", False):
-        invalidate()
-
-
-def _after_rollback(session, _previous_transaction) -> None:
-    session.info.pop("reference_changed", None)
+    """Drop this process's reference snapshots and tell the other processes (Redis) that the data changed."""
+    _references.invalidate(app)
 
 
 def init_app(_app) -> None:
     """Start with no snapshot; watch every session's flushes and commits for changes of reference rows."""
-    with _lock:
-        _snapshots.clear()
-    if not event.contains(Session, "after_flush", _note_reference_changes):
-        event.listen(Session, "after_flush", _note_reference_changes)
-        event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_soft_rollback", _after_rollback)
+    _references.watch()

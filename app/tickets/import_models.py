@@ -1,4 +1,4 @@
-"""Import runs (an uploaded file checked and written by a job) and one-time form submissions."""
+"""Import runs: an uploaded file checked and written by a job."""
 
 from datetime import datetime
 
@@ -58,13 +58,3 @@ class ImportRun(db.Model):
         start, width = STAGE_SPANS.get(self.stage or "", (0, 0))
         share = self.lines_read / self.lines_total if self.lines_total else 0
         return min(99, int(start + width * share))
-
-
-class TicketSubmission(db.Model):
-    """A ticket form's one-time token, used by the ticket it created: a retried post finds it here."""
-
-    __tablename__ = "ticket_submissions"
-
-    token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

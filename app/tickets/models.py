@@ -50,6 +50,7 @@ class Ticket(db.Model):
         Index("ix_tickets_opened_at", "opened_at"),
         Index("ix_tickets_updated_at", "updated_at"),
         Index("ix_tickets_transferred_from_id", "transferred_from_id"),
+        Index("ix_tickets_submission_token", "submission_token", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +58,8 @@ class Ticket(db.Model):
     # the ORM reads it back from the INSERT's RETURNING instead of a SELECT.
     reference: Mapped[str] = mapped_column(String(20), unique=True, server_default=FetchedValue())
     external_ref: Mapped[str | None] = mapped_column(String(80), unique=True)
+    # The one-time token of the form that created it: a form posted twice logs once (app.tickets.submissions).
+    submission_token: Mapped[str | None] = mapped_column(String(64))
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))

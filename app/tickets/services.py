@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 CREATABLE = ("resident_id", "anonymous", "channel_id", "site_id", "device_id", "procedure_id", "agent_id",
              "opened_at", "closed_at", "status", "outcome", "mode", "digital_choice", "requested_procedure_id",
              "requested_service_text", "payment_assisted", "protocol_confirmed", "family_number", "notes",
-             "external_ref", "transferred_from_id")
+             "external_ref", "transferred_from_id", "submission_token")
 EDITABLE = ("resident_id", "anonymous", "device_id", "procedure_id", "closed_at", "outcome", "mode",
             "digital_choice", "requested_procedure_id", "requested_service_text", "payment_assisted",
             "protocol_confirmed", "family_number", "notes")

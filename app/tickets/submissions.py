@@ -1,7 +1,9 @@
 """One-time submission tokens: a ticket form posted twice (retry after an error, back then resend) logs once.
 
-The form carries a random token; the ticket it creates records it in `ticket_submissions` (primary key:
-the database refuses a second row even when two posts race). A token already used gives back its ticket.
+The form carries a random token; the ticket it creates records it (`tickets.submission_token`, a unique
+index: the database refuses a second ticket of the same form even when two posts race). Nothing is read
+before the save: the ticket's INSERT decides, in a savepoint, and only a refused post reads the ticket
+the token already created, which it gives back.
 """
 
 import re
@@ -10,7 +12,7 @@ import secrets
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.tickets.import_models import TicketSubmission
+from app.tickets.checks import TicketError
 from app.tickets.models import Ticket
 from app.tickets.services import log_ticket
 
@@ -26,27 +28,23 @@ def submitted_ticket(token: str | None) -> Ticket | None:
     """The ticket a form with this token already created, if any."""
     if not token or not _TOKEN.match(token):
         return None
-    submission = db.session.get(TicketSubmission, token)
-    return db.session.get(Ticket, submission.ticket_id) if submission is not None else None
+    return db.session.execute(db.select(Ticket).where(Ticket.submission_token == token)).scalar_one_or_none()
 
 
 def log_ticket_once(values: dict, agent, token: str | None) -> tuple[Ticket, bool]:
     """`log_ticket`, unless a form with this token already created a ticket: returns (ticket, created).
 
-    Without a well-formed token it is plain `log_ticket`. Raises TicketError like `log_ticket`.
+    Without a well-formed token it is plain `log_ticket`. Raises TicketError like `log_ticket` (unless the
+    token's ticket exists: a form already saved is given back whatever its second post says).
     """
-    earlier = submitted_ticket(token)
-    if earlier is not None:
-        return earlier, False
     if not token or not _TOKEN.match(token):
         return log_ticket(values, agent), True
     try:
-        with db.session.begin_nested():  # the ticket and its token, or neither
-            ticket = log_ticket(values, agent)
-            db.session.add(TicketSubmission(token=token, ticket_id=ticket.id))
-            db.session.flush()
-    except IntegrityError:
-        # The same form's other post won the race (the key waited for its commit): give back its ticket.
+        with db.session.begin_nested():  # the ticket with its token, or nothing
+            ticket = log_ticket(values | {"submission_token": token}, agent)
+    except (IntegrityError, TicketError):
+        # The token's ticket exists (an earlier post, or the same form's other post that won the race:
+        # the unique index waited for its commit): give it back. Otherwise the error is this post's own.
         earlier = submitted_ticket(token)
         if earlier is None:
             raise

@@ -7,12 +7,14 @@ from flask import Blueprint, abort
 from app.auth.models import Agent
 from app.extensions import db
 from app.timeutil import paris_day, utcnow
+from app.training import cache as rules_cache
 from app.training.forms import choices
 from app.training.queries import list_modules, list_requirements, livret, requirement_labels
 from app.training.rules import is_valid_on
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 MANAGERS = ("manager", "admin")
+bp.record_once(lambda state: rules_cache.init_app(state.app))  # the rules' snapshot, watched from registration
 
 
 def today() -> date:

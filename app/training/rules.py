@@ -2,7 +2,7 @@
 
 `load_rules()` reads requirements, site policies and training records once (for one agent, or for every
 agent of an import); `training_verdict(...)` is then a pure check, so an import of 100,000 lines costs
-three queries. Payment-assisted tickets are refused whatever the site says (the agent sees card details
+one query (the records). Payment-assisted tickets are refused whatever the site says (the agent sees card details
 and must know the protection protocol); other requirements follow the site's policy: refuse, or save
 and flag the ticket "agent non formé".
 """
@@ -12,14 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.extensions import db
+from app.training.cache import rules_reference
 from app.training.labels import SCOPE_LABELS, WHAT_TO_DO
-from app.training.models import (
-    DEFAULT_POLICY,
-    TrainingModule,
-    TrainingRecord,
-    TrainingRequirement,
-    TrainingSitePolicy,
-)
+from app.training.models import DEFAULT_POLICY, TrainingRecord
 
 
 @dataclass(frozen=True)
@@ -50,14 +45,15 @@ class Verdict:
 
 
 def load_rules(agent_ids: list[int] | None = None) -> TrainingRules:
-    """Requirements, policies and the training records of `agent_ids` (every agent when None)."""
-    requirements = [Requirement(*row) for row in db.session.execute(db.select(
-        TrainingRequirement.module_id, TrainingRequirement.scope, TrainingRequirement.procedure_id,
-        TrainingRequirement.channel_id).order_by(TrainingRequirement.id))]
+    """Requirements, policies and the training records of `agent_ids` (every agent when None).
+
+    Requirements, modules and policies come from the per-process snapshot (`app.training.cache`);
+    the records are read here, one query.
+    """
+    reference = rules_reference()  # requirements, modules, policies: the per-process snapshot
+    requirements = [Requirement(*row) for row in reference.requirements]
     requirements.sort(key=lambda r: r.scope != "payment")  # a payment requirement refuses: checked first
-    modules = {row.id: (row.code, row.title) for row in db.session.execute(
-        db.select(TrainingModule.id, TrainingModule.code, TrainingModule.title))}
-    policies = dict(db.session.execute(db.select(TrainingSitePolicy.site_id, TrainingSitePolicy.on_missing)).all())
+    modules, policies = dict(reference.modules), dict(reference.policies)
     records: dict[int, list] = defaultdict(list)
     if requirements:
         query = db.select(TrainingRecord.agent_id, TrainingRecord.module_id, TrainingRecord.trained_on,

@@ -7,8 +7,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.channels.models import Procedure
 from app.extensions import db
-from app.tickets.import_models import TicketSubmission
 from app.tickets.models import Ticket
+from app.tickets.services import log_ticket
 from tests.conftest import text_of
 from tests.tickets.helpers import ref, resident
 
@@ -65,9 +65,22 @@ def test_a_form_refused_then_corrected_keeps_its_token_and_logs_once(form_page):
     assert _count() == 1
 
 
-def test_the_database_refuses_a_token_used_twice(form_page):
+def test_a_saved_form_posted_again_with_a_refused_change_gives_back_its_ticket(form_page):
+    client, person, token = form_page
+    assert client.post(f"/tickets/new?resident_id={person.id}", data=_fields(token)).status_code == 302
+    ticket = db.session.execute(db.select(Ticket)).scalar_one()
+    again = client.post(f"/tickets/new?resident_id={person.id}", data=_fields(token, payment_assisted="y"))
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/tickets/{ticket.id}")
+    assert _count() == 1
+
+
+def test_the_database_refuses_a_second_ticket_with_the_same_token(form_page):
     client, person, token = form_page
     client.post(f"/tickets/new?resident_id={person.id}", data=_fields(token))
-    ticket_id = db.session.execute(db.select(Ticket.id)).scalar_one()
+    first = db.session.execute(db.select(Ticket)).scalar_one()
+    values = {"resident_id": person.id, "channel_id": first.channel_id, "site_id": first.site_id,
+              "procedure_id": first.procedure_id, "device_id": first.device_id, "mode": "guided", "outcome": "completed",
+              "digital_choice": "no_alternative", "status": "closed", "submission_token": token}
     with pytest.raises(IntegrityError), db.session.begin_nested():
-        db.session.add(TicketSubmission(token=token, ticket_id=ticket_id))
+        log_ticket(values, first.agent)
+    assert _count() == 1
