@@ -1,7 +1,7 @@
 """one-time form token on the ticket itself (the ticket's INSERT is the uniqueness check)
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-01
 
 A ticket form's one-time token was a row of `ticket_submissions`, read before each save and
@@ -17,8 +17,8 @@ import app.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0018'
-down_revision = '0017'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
