@@ -5,6 +5,7 @@ import logging
 from flask import Flask, current_app, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import load_config
 from app.extensions import csrf, db, login_manager, migrate
@@ -46,17 +47,17 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.admin import bp as agents_admin_bp
     from app.auth.views import bp as auth_bp
     from app.channels.views import bp as channels_bp
-    from app.contacts.views import bp as contacts_bp
+    from app.contacts.views import build_blueprint as contacts_blueprint
     from app.main.views import bp as main_bp
     from app.privacy.views import bp as privacy_bp
     from app.reports.views import bp as reports_bp
     from app.telephony.cti_views import bp as cti_bp
     from app.telephony.views import bp as telephony_bp
-    from app.tickets.views import bp as tickets_bp
-    from app.training.views import bp as training_bp
+    from app.tickets.views import build_blueprint as tickets_blueprint
+    from app.training.views import build_blueprint as training_blueprint
 
-    for bp in (main_bp, auth_bp, channels_bp, contacts_bp, tickets_bp, reports_bp, audit_bp, privacy_bp,
-               agents_admin_bp, training_bp):
+    for bp in (main_bp, auth_bp, channels_bp, contacts_blueprint(), tickets_blueprint(), reports_bp, audit_bp,
+               privacy_bp, agents_admin_bp, training_blueprint()):
         app.register_blueprint(bp)
     for bp in (telephony_bp, cti_bp, integrations_admin_bp, api_pages_bp):
         app.register_blueprint(bp)
@@ -101,7 +102,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     if app.config.get("TRUSTED_PROXIES"):
         # Behind a load balancer: take the agent's address from X-Forwarded-For (audit, sign-in limits).
-        from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

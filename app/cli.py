@@ -1,17 +1,19 @@
 """Operator commands: `flask --app app <group> ...`."""
 
 import click
+from flask import current_app
 
 from app.api.cli import integrations
 from app.auth.cli import users
 from app.channels.cli import reference
 from app.config import QUEUES
-from app.demo import demo
+from app.demo.cli import demo
 from app.privacy.cli import privacy
 from app.reports.cli import report
 from app.telephony.cli import telephony
 from app.tickets.cli import tickets
 from app.training.cli import training
+from app.workers import run_worker
 
 
 @click.command("worker")
@@ -21,10 +23,6 @@ from app.training.cli import training
               help="N'écouter que cette file (répétable) ; par défaut toutes.")
 def worker_command(burst, no_periodic, queues):
     """Run an RQ worker (with its scheduler) for Relais's queues."""
-    from flask import current_app
-
-    from app.workers import run_worker
-
     run_worker(current_app._get_current_object(), burst=burst, queues=tuple(queues) or QUEUES,
                periodic=not no_periodic)
 

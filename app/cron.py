@@ -25,6 +25,7 @@ from rq import cron_scheduler_registry
 from rq.cron import CronScheduler
 from rq.exceptions import StopRequested
 
+from app.schedules import PERIODIC_JOBS
 from app.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
@@ -130,8 +131,6 @@ def keep_cron_running(cron: RelaisCronScheduler, sleep=time.sleep) -> None:
 
 def run_cron(redis_url: str, parent_pid: int) -> None:
     """Entry point of the spawned cron process: cron expressions are read in Europe/Paris."""
-    from app.schedules import PERIODIC_JOBS
-
     os.environ["TZ"] = "Europe/Paris"
     time.tzset()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

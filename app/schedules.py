@@ -35,6 +35,6 @@ PERIODIC_JOBS += [
     PeriodicJob(name="facts-refresh", func="app.reports.facts.refresh.refresh_facts_job", queue=QUEUE_FACTS,
                 interval=30, timeout=1800),
     PeriodicJob(name="report-reaper", func="app.reports.reaper.reap_stuck_runs_job", interval=60, timeout=120),
-    PeriodicJob(name="programme-dashboard", func="app.reports.tasks.request_programme_dashboard",
+    PeriodicJob(name="programme-dashboard", func="app.reports.services.request_programme_dashboard",
                 queue=QUEUE_REPORTS, cron="0 6 * * 1", timeout=300),
 ]

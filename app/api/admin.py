@@ -9,12 +9,8 @@ from app.api.models import IntegrationToken
 from app.api.tokens import TokenError, create_token, list_tokens, revoke_token
 from app.auth.guards import role_required
 from app.extensions import db
-from app.main.views import add_home_action
 
 bp = Blueprint("integrations_admin", __name__, url_prefix="/admin/integrations")
-
-add_home_action(["admin"], "Intégrations", "integrations_admin.index",
-                "Jetons du standard téléphonique et des systèmes qui utilisent l'API.")
 
 
 def _page(form, new_token=None, status=200):

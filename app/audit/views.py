@@ -9,13 +9,9 @@ from app.audit.services import record
 from app.auth.guards import role_required
 from app.contacts.forms import FIELD_TITLES
 from app.extensions import db
-from app.main.views import add_home_action
 from app.tickets.labels import FIELD_LABELS
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-
-add_home_action(["admin"], "Journal d'audit", "audit.index",
-                "Qui a consulté ou modifié quelles données personnelles, quand et d'où.")
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -11,13 +11,9 @@ from app.auth.models import Agent
 from app.auth.services import AgentError, list_agents
 from app.channels.models import Site
 from app.extensions import db
-from app.main.views import add_home_action
 from app.tickets.blueprint import equipment_warning_for
 
 bp = Blueprint("agents_admin", __name__, url_prefix="/admin/agents")
-
-add_home_action(["admin"], "Agents", "agents_admin.index",
-                "Créer les comptes, changer rôle et site, désactiver, réinitialiser un mot de passe.")
 
 
 def _site_choices():

@@ -20,13 +20,10 @@ from app.channels.labels import AVAILABILITY_LABELS, OWNER_LABELS, SITE_KIND_LAB
 from app.channels.models import Channel, Device, Procedure, Site
 from app.channels.rules import NO_DEVICE
 from app.extensions import db
-from app.main.views import add_home_action
 from app.timeutil import paris_day, utcnow
 
 bp = Blueprint("channels", __name__, url_prefix="/admin/reference")
 
-add_home_action(["admin"], "Référentiels", "channels.index",
-                "Canaux et leurs règles, sites, dispositifs, catalogue des démarches (import et export CSV).")
 
 # kind in the URL -> model, deactivate, reactivate, list endpoint, French noun
 KINDS = {

@@ -11,7 +11,12 @@ from app.auth.access import can_edit_residents, can_view_residents
 from app.contacts.forms import FIELD_TITLES
 from app.contacts.normalise import display_phone
 
-bp = Blueprint("contacts", __name__, url_prefix="/contacts")
+
+def new_blueprint() -> Blueprint:
+    """An empty contacts blueprint with its templates' context; `views.build_blueprint` adds the pages."""
+    bp = Blueprint("contacts", __name__, url_prefix="/contacts")
+    bp.context_processor(_permissions)
+    return bp
 
 TICKET_ENDPOINTS = (("tickets.show", "ticket_id"), ("tickets.view", "ticket_id"), ("tickets.detail", "ticket_id"))
 
@@ -53,7 +58,6 @@ def ticket_url(ticket) -> str | None:
     return None
 
 
-@bp.context_processor
 def _permissions():
     """What the contacts templates may offer to the signed-in agent."""
     return {"may_edit_residents": current_user.is_authenticated and can_edit_residents(current_user),

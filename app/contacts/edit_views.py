@@ -2,11 +2,11 @@
 
 from urllib.parse import urlencode
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.audit.services import record
-from app.contacts.blueprint import bp, editors_only, safe_next
+from app.contacts.blueprint import editors_only, safe_next
 from app.contacts.duplicates import find_likely_duplicates
 from app.contacts.forms import MergeForm, QuickCreateForm, ResidentForm
 from app.contacts.merge import MERGE_FIELDS, MERGE_LABELS, default_choices, merge_residents
@@ -53,7 +53,6 @@ def _created(resident: Resident, next_path: str | None = None):
     return redirect(url_for("contacts.show", resident_id=resident.id))
 
 
-@bp.route("/new", methods=["GET", "POST"])
 @editors_only
 def new():
     """The full record; likely duplicates are shown first, and creating anyway needs a confirmation."""
@@ -72,7 +71,6 @@ def new():
                            display_phone=display_phone)
 
 
-@bp.route("/quick", methods=["GET", "POST"])
 @editors_only
 def quick():
     """A name plus one contact detail; returns to `next` (e.g. the ticket form) with `resident_id`."""
@@ -96,7 +94,6 @@ def quick():
     return render_template("contacts/quick.html", quick=form, duplicates=duplicates, display_phone=display_phone)
 
 
-@bp.route("/<int:resident_id>/edit", methods=["GET", "POST"])
 @editors_only
 def edit(resident_id: int):
     """Edit; a save based on a stale version is refused, listing what was changed meanwhile."""
@@ -138,7 +135,6 @@ def _int(value) -> int | None:
         return None
 
 
-@bp.route("/<int:resident_id>/merge", methods=["GET"])
 @editors_only
 def merge_pick(resident_id: int):
     """Go to the merge screen for the record number typed on the resident page."""
@@ -149,7 +145,6 @@ def merge_pick(resident_id: int):
     return redirect(url_for("contacts.merge", resident_id=resident_id, other_id=other_id))
 
 
-@bp.route("/<int:resident_id>/merge/<int:other_id>", methods=["GET", "POST"])
 @editors_only
 def merge(resident_id: int, other_id: int):
     """Field by field, choose which value survives; the other record's tickets and history move here."""
@@ -178,3 +173,12 @@ def merge(resident_id: int, other_id: int):
                            counts={r.id: len(resident_tickets(r.id)) for r in (survivor, other)},
                            histories={r.id: len(resident_history(r.id)) for r in (survivor, other)},
                            display_phone=display_phone)
+
+
+def register(bp: Blueprint) -> None:
+    """Put the create, edit and merge pages on the contacts blueprint."""
+    bp.add_url_rule("/new", view_func=new, methods=["GET", "POST"])
+    bp.add_url_rule("/quick", view_func=quick, methods=["GET", "POST"])
+    bp.add_url_rule("/<int:resident_id>/edit", view_func=edit, methods=["GET", "POST"])
+    bp.add_url_rule("/<int:resident_id>/merge", view_func=merge_pick, methods=["GET"])
+    bp.add_url_rule("/<int:resident_id>/merge/<int:other_id>", view_func=merge, methods=["GET", "POST"])

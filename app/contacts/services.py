@@ -3,6 +3,7 @@
 import re
 from datetime import date
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,6 +17,7 @@ from app.contacts.normalise import (
     normalise_phone,
 )
 from app.extensions import db
+from app.timeutil import as_utc, utcnow
 
 ResidentError = ContactValueError  # a rule about residents was broken; `.field` names the field
 
@@ -76,10 +78,24 @@ def _ref_taken(ref: str | None) -> ResidentError:
     return ResidentError("account_ref", f"La référence compte parisien {ref} appartient déjà à un usager.")
 
 
-def record_change(resident: Resident, agent, action: str, changes: dict, note: str | None = None) -> None:
-    """Append an entry to the resident's change history."""
+def record_change(resident: Resident, agent, action: str, changes: dict, note: str | None = None,
+                  at=None) -> None:
+    """Append an entry to the resident's change history (at `at`, by default now)."""
     db.session.add(ResidentChange(resident_id=resident.id, agent_id=agent.id if agent else None,
-                                  action=action, changes=changes, note=note))
+                                  at=at if at is not None else utcnow(), action=action, changes=changes, note=note))
+
+
+def touch_resident(resident_id: int | None, at) -> None:
+    """Set the resident's last contact time (never moves it backwards; no version bump on the record)."""
+    if resident_id is None:
+        return
+    at = as_utc(at)
+    db.session.execute(update(Resident).where(
+        Resident.id == resident_id, (Resident.last_contact_at.is_(None)) | (Resident.last_contact_at < at)
+    ).values(last_contact_at=at).execution_options(synchronize_session=False))
+    resident = db.session.identity_map.get(db.session.identity_key(Resident, resident_id))
+    if resident is not None:
+        db.session.expire(resident, ["last_contact_at"])
 
 
 def create_resident(values: dict, agent=None) -> Resident:

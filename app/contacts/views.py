@@ -1,13 +1,13 @@
 """Residents: search (plain form and live), the 360° view. Create, edit, merge: `edit_views.py`."""
 
-from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.audit.queries import agent_names
 from app.auth.access import can_see_family_number, can_see_ticket_notes, can_view_ticket
 from app.auth.sessions import note_resident_looked_up, residents_looked_up
-from app.contacts import edit_views  # noqa: F401 - registers the create, edit and merge routes
-from app.contacts.blueprint import bp, readers_only, ticket_url
+from app.contacts import edit_views
+from app.contacts.blueprint import new_blueprint, readers_only, ticket_url
 from app.contacts.forms import FIELD_TITLES, NEED_LABELS, QuickCreateForm, SearchForm
 from app.contacts.labels import HISTORY_ACTIONS, change_value
 from app.contacts.models import Resident
@@ -15,15 +15,10 @@ from app.contacts.normalise import display_phone, looks_like_phone
 from app.contacts.queries import SearchQueryError, get_live_resident, resident_history, resident_tickets
 from app.contacts.reads import record_read, search_for
 from app.extensions import db
-from app.main.views import add_home_action
 from app.tickets.labels import OPEN_STATUSES, STATUS_LABELS
 
-__all__ = ["bp"]
 LIVE_LIMIT = 8
 SHOWN, COUNT_LIMIT = 20, 500
-
-add_home_action(("counter_agent", "operator_3975", "facil_familles"), "Rechercher un usager", "contacts.index",
-                "Retrouver un usager par nom, téléphone, e-mail ou référence, ou le créer.")
 
 
 def _quick_form_for(q: str) -> QuickCreateForm:
@@ -38,14 +33,12 @@ def _quick_form_for(q: str) -> QuickCreateForm:
     return form
 
 
-@bp.route("/")
 @readers_only
 def index():
     return render_template("contacts/search.html", form=SearchForm(formdata=None), results=None,
                            quick=QuickCreateForm(formdata=None))
 
 
-@bp.route("/search", methods=["POST"])
 @readers_only
 def search():
     """The plain search form: POST only, so the searched text stays out of URLs and access logs."""
@@ -62,7 +55,6 @@ def search():
                            count_limit=COUNT_LIMIT, quick=_quick_form_for(form.q.data or ""))
 
 
-@bp.route("/search/live", methods=["POST"])
 @readers_only
 def search_live():
     """Results as the agent types (JSON), for static/js/search.js."""
@@ -85,7 +77,6 @@ def _summary(resident: Resident) -> dict:
             "detail": " · ".join(d for d in details if d), "url": url_for("contacts.show", resident_id=resident.id)}
 
 
-@bp.route("/<int:resident_id>")
 @readers_only
 def show(resident_id: int):
     """The 360° view; every view is audited. A merged record leads to its survivor."""
@@ -122,3 +113,22 @@ def _without_family_numbers(resident: Resident, history: list) -> list[dict]:
         masked.append({"at": change.at, "action": change.action, "agent_id": change.agent_id, "changes": changes,
                        "note": note or None})
     return masked
+
+
+def register(bp: Blueprint) -> None:
+    """Put the search and 360° pages on the contacts blueprint."""
+    bp.add_url_rule("/", view_func=index)
+    bp.add_url_rule("/search", view_func=search, methods=["POST"])
+    bp.add_url_rule("/search/live", view_func=search_live, methods=["POST"])
+    bp.add_url_rule("/<int:resident_id>", view_func=show)
+
+
+def build_blueprint() -> Blueprint:
+    """The contacts blueprint with every resident page: search and 360° here, create, edit and merge.
+
+    A new one for each app: a blueprint takes no more routes once an app has registered it.
+    """
+    bp = new_blueprint()
+    register(bp)
+    edit_views.register(bp)
+    return bp

@@ -5,35 +5,17 @@ from flask_login import current_user, login_required
 
 from app.config import ROLE_LABELS
 from app.health import database_answers, health_report
+from app.home import home_actions
 from app.jobs import redis_available
 from app.timeutil import paris_day, utcnow
 from app.training.queries import EXPIRING_DAYS, expiring_trainings
 
 bp = Blueprint("main", __name__)
 
-# What each role does first: (label, endpoint, description). Domains add their entries;
-# an entry whose endpoint does not exist yet is not shown.
-HOME_ACTIONS: dict[str, list[tuple[str, str, str]]] = {
-    "counter_agent": [],
-    "operator_3975": [],
-    "facil_familles": [],
-    "manager": [],
-    "admin": [],
-}
-
-
-def add_home_action(roles, label: str, endpoint: str, description: str) -> None:
-    """Declare a home-page action for these roles."""
-    for role in roles:
-        entry = (label, endpoint, description)
-        if entry not in HOME_ACTIONS[role]:
-            HOME_ACTIONS[role].append(entry)
-
-
 @bp.route("/")
 @login_required
 def home():
-    actions = [a for a in HOME_ACTIONS.get(current_user.role, []) if a[1] in current_app.view_functions]
+    actions = home_actions(current_user.role, current_app.view_functions)
     return render_template("main/home.html", actions=actions, role_label=ROLE_LABELS[current_user.role],
                            **_training_reminders())
 

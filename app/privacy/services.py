@@ -3,6 +3,7 @@
 from app.audit.services import record
 from app.contacts.models import Resident, ResidentChange
 from app.contacts.normalise import name_key
+from app.contacts.services import record_change
 from app.extensions import db
 from app.tickets.models import Ticket, TicketEvent
 from app.timeutil import utcnow
@@ -119,8 +120,7 @@ def anonymise_resident(resident: Resident, agent=None, reason: str = "request") 
     ticket_count = 0
     for row in [resident, *_merged_records(resident)]:
         ticket_count += len(_anonymise_one(row, now))
-    db.session.add(ResidentChange(resident_id=resident.id, agent_id=agent.id if agent else None, at=now,
-                                  action="anonymised", changes={}, note=None))
+    record_change(resident, agent, "anonymised", {}, at=now)
     record("resident.anonymise", agent=agent, object_type="resident", object_id=resident.id,
            resident_id=resident.id, detail={"reason": reason, "tickets": ticket_count})
     db.session.flush()

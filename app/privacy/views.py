@@ -9,7 +9,6 @@ from app.auth.guards import role_required
 from app.contacts.models import Resident
 from app.contacts.reads import record_search, without_lone_surrogates
 from app.extensions import db
-from app.main.views import add_home_action
 from app.privacy.export import export_resident
 from app.privacy.forms import AnonymiseForm, ResidentLookupForm, RetentionSettingsForm, RunRetentionForm
 from app.privacy.queries import find_residents
@@ -18,9 +17,6 @@ from app.privacy.services import AnonymisationError, anonymise_resident
 from app.privacy.settings import SPECS, all_settings, set_setting
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
-
-add_home_action(["admin"], "Données personnelles", "privacy.index",
-                "Droit d'accès, anonymisation d'un usager, durées de conservation.")
 
 
 def _resident_or_404(resident_id: int) -> Resident:

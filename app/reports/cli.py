@@ -17,6 +17,7 @@ from app.reports.params import ReportError, ReportParams
 from app.reports.queries import resolve_filters
 from app.reports.registry import REPORTS
 from app.reports.services import DASHBOARD, request_run, run_spec
+from app.reports.tasks import compute_run
 
 report = AppGroup("report", help="Tableaux de bord : rapports et faits quotidiens.")
 
@@ -91,8 +92,6 @@ def run_command(name, start, end, sites, channels, fmt, queue, timeout):
     The daily facts are first brought up to date, with or without a worker; standard error ends
     with « Données à jour au JJ/MM/AAAA HH:MM » (Paris time).
     """
-    from app.reports.tasks import compute_run
-
     if name != DASHBOARD and name not in REPORTS:
         fail(f"rapport inconnu « {name} » (voir `flask report list`).")
     try:

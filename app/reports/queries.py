@@ -13,6 +13,7 @@ from app.channels.models import Channel, Device, Procedure, Site
 from app.extensions import db
 from app.reports.facts.models import WEEKLY, fact_activity, fact_handling, fact_procedures
 from app.reports.facts.weekly import week_start, whole_weeks
+from app.reports.models import ReportRun
 from app.reports.params import ReportError, ReportParams
 
 
@@ -161,6 +162,4 @@ def channel_choices() -> list[tuple[str, str]]:
 
 def recent_runs(limit: int = 30):
     """The latest runs, scheduled ones included, newest first."""
-    from app.reports.models import ReportRun
-
     return db.session.execute(select(ReportRun).order_by(ReportRun.id.desc()).limit(limit)).scalars().all()

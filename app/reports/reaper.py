@@ -18,6 +18,7 @@ from rq.worker import Worker
 from app.extensions import db
 from app.jobs import get_redis
 from app.reports.models import ReportRun
+from app.reports.services import enqueue_run
 from app.timeutil import as_utc, utcnow
 
 logger = logging.getLogger(__name__)
@@ -93,8 +94,6 @@ def reap_stuck_runs() -> dict:
 
 def reap_stuck_runs_job() -> int:
     """RQ job (every minute): reap, commit, then re-enqueue; returns how many runs were touched."""
-    from app.reports.services import enqueue_run
-
     result = reap_stuck_runs()
     db.session.commit()
     for run in result.get("requeue", []):

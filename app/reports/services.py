@@ -1,6 +1,7 @@
 """Report runs: ask for one (joining an identical run already under way), and mark its progress."""
 
 import logging
+from datetime import date
 
 from flask import current_app
 from rq import Retry
@@ -11,6 +12,8 @@ from app.jobs import enqueue
 from app.reports.models import ReportRun
 from app.reports.params import ReportError, ReportParams, params_key
 from app.reports.registry import REPORTS
+from app.reports.tasks import compute_run
+from app.timeutil import paris_day, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +47,6 @@ def find_active_run(key: str) -> ReportRun | None:
 
 def enqueue_run(run: ReportRun):
     """Put a committed run on the reports queue (deterministic job id: duplicates join)."""
-    from app.reports.tasks import compute_run
-
     return enqueue(compute_run, run.id, queue=QUEUE_REPORTS, job_id=run.job_id, job_timeout=JOB_TIMEOUT,
                    result_ttl=RESULT_TTL, failure_ttl=7 * 24 * 3600, retry=Retry(max=2, interval=[10, 30]))
 
@@ -83,3 +84,10 @@ def request_run(reports: list[str] | None, params: ReportParams, agent=None, sch
 def max_in_process_days(app=None) -> int:
     """Longest period computed in the web process when no worker is reachable."""
     return (app or current_app).config.get("REPORTS_IN_PROCESS_MAX_DAYS", 731)
+
+
+def request_programme_dashboard() -> int:
+    """Periodic job (Mondays 06:00): the programme dashboard, every report over the current year; returns the run id."""
+    today = paris_day(utcnow())
+    run = request_run(None, ReportParams(date(today.year, 1, 1), today), scheduled=True)
+    return run.id

@@ -6,7 +6,6 @@ are written in ONE commit at the end, so a worker killed mid-job leaves no half-
 
 import logging
 import time
-from datetime import date
 
 from rq import get_current_job
 from sqlalchemy.exc import OperationalError
@@ -20,7 +19,7 @@ from app.reports.params import ReportError, ReportParams
 from app.reports.queries import reference_names
 from app.reports.registry import REPORTS, compute_report
 from app.reports.tables import serialise_tables
-from app.timeutil import paris_day, utcnow
+from app.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -139,12 +138,3 @@ def _record_failure(run_id: int, message: str, transient: bool) -> None:
     except OperationalError:
         db.session.rollback()
         logger.warning("Run %s : état d'échec non enregistré (base indisponible) ; le ramasseur s'en chargera", run_id)
-
-
-def request_programme_dashboard() -> int:
-    """RQ job (Mondays 06:00): the programme dashboard, every report over the current year; returns the run id."""
-    from app.reports.services import request_run
-
-    today = paris_day(utcnow())
-    run = request_run(None, ReportParams(date(today.year, 1, 1), today), scheduled=True)
-    return run.id

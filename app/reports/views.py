@@ -21,7 +21,6 @@ from app.auth.guards import role_required
 from app.extensions import db
 from app.health import freshness_summary
 from app.jobs import redis_available
-from app.main.views import add_home_action
 from app.reports.forms import PILOT_PERIOD, DashboardForm, last_12_months, period_presets
 from app.reports.freshness import facts_label
 from app.reports.labels import heading, summary_label, table_label
@@ -38,9 +37,6 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 MANAGERS = ("manager", "admin")
 MIMETYPES = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-add_home_action(MANAGERS, "Tableaux de bord", "reports.dashboard",
-                "Volumes, part de l'État, canaux, démarches : graphiques, tableaux et exports.")
 
 
 def _day_arg(name: str) -> date | None:

@@ -7,7 +7,6 @@ from app.audit.services import record
 from app.auth.guards import role_required
 from app.contacts.normalise import display_phone
 from app.extensions import db
-from app.main.views import add_home_action
 from app.telephony.forms import CalledBackForm
 from app.telephony.labels import CAUSE_LABELS, DIRECTION_LABELS, STATE_LABELS
 from app.telephony.models import STATES, Call
@@ -18,9 +17,6 @@ from app.telephony.services import CallError, mark_called_back
 bp = Blueprint("telephony", __name__, url_prefix="/telephony")
 
 CALL_LOG_ROLES = ("operator_3975", "manager")
-
-add_home_action(["operator_3975", "manager"], "Journal des appels", "telephony.calls",
-                "Les appels du 3975 : attente, durée, appels manqués à rappeler.")
 
 
 @bp.route("/calls")

@@ -22,7 +22,10 @@ from app.tickets.pickers import (  # noqa: F401 - the views' helpers, in one imp
     profile_for,
 )
 
-bp = Blueprint("tickets", __name__, url_prefix="/tickets")
+
+def new_blueprint() -> Blueprint:
+    """An empty tickets blueprint; `views.build_blueprint` puts the pages on it (one per app)."""
+    return Blueprint("tickets", __name__, url_prefix="/tickets")
 
 LIST_ROLES = TICKET_ROLES + ("manager",)
 

@@ -7,6 +7,7 @@
 from datetime import timedelta
 
 from app.cardnumbers import card_number_message, contains_card_number
+from app.channels.models import Channel, Device, Procedure, Site
 from app.channels.rules import check_channel_rules
 from app.extensions import db
 from app.tickets.labels import FIELD_LABELS, OPEN_STATUSES
@@ -93,8 +94,6 @@ def ticket_problems(values: dict) -> list[tuple[str, str]]:
 
 def ticket_values(ticket) -> dict:
     """The mapping `ticket_problems` reads, taken from a Ticket (relationships resolved by id)."""
-    from app.channels.models import Channel, Device, Procedure, Site
-
     def get(model, ident):
         return db.session.get(model, ident) if ident is not None else None
 

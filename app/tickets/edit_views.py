@@ -1,6 +1,6 @@
 """Changing a ticket: edit (optimistic locking, reconcilable), status actions, transfer."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -12,7 +12,6 @@ from app.extensions import db
 from app.tickets.blueprint import (
     ROLE_FIELDS,
     attach_errors,
-    bp,
     fill_pickers,
     keep_only,
     paying_procedure_ids,
@@ -41,7 +40,6 @@ def _edit_fields(ticket) -> list[str]:
     return fields + ["payment_assisted", "protocol_confirmed"]
 
 
-@bp.route("/<int:ticket_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(ticket_id: int):
     """Edit a ticket. Saving over a newer version is refused and both versions are shown side by side."""
@@ -82,7 +80,6 @@ def edit(ticket_id: int):
                            problems=problems, paying_ids=paying_procedure_ids()), status
 
 
-@bp.route("/<int:ticket_id>/status", methods=["POST"])
 @login_required
 def status(ticket_id: int):
     """A status button of the ticket page."""
@@ -106,7 +103,6 @@ def status(ticket_id: int):
     return redirect(url_for("tickets.show", ticket_id=ticket_id))
 
 
-@bp.route("/<int:ticket_id>/transfer", methods=["GET", "POST"])
 @login_required
 def transfer(ticket_id: int):
     """Hand the ticket to another channel, site or service; the new ticket links back to this one."""
@@ -139,3 +135,10 @@ def transfer(ticket_id: int):
             return redirect(url_for("tickets.show", ticket_id=ticket.id))
     return render_template("tickets/transfer.html", form=form, ticket=ticket, problems=problems), \
         400 if form.errors or problems else 200
+
+
+def register(bp: Blueprint) -> None:
+    """Put the edit, status and transfer pages on the tickets blueprint."""
+    bp.add_url_rule("/<int:ticket_id>/edit", view_func=edit, methods=["GET", "POST"])
+    bp.add_url_rule("/<int:ticket_id>/status", view_func=status, methods=["POST"])
+    bp.add_url_rule("/<int:ticket_id>/transfer", view_func=transfer, methods=["GET", "POST"])

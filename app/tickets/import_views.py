@@ -2,12 +2,11 @@
 
 import logging
 
-from flask import jsonify, redirect, render_template, url_for
+from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.auth.guards import role_required
 from app.extensions import db
-from app.tickets.blueprint import bp
 from app.tickets.forms import ImportForm
 from app.tickets.import_models import ImportRun
 from app.tickets.import_runs import (
@@ -22,7 +21,6 @@ from app.tickets.importing import RUN_STATUS_LABELS, STAGES
 logger = logging.getLogger(__name__)
 
 
-@bp.route("/import", methods=["GET", "POST"])
 @role_required("admin")
 def import_upload():
     """Upload a CSV of historical tickets; the same file twice is refused unless the admin confirms."""
@@ -51,7 +49,6 @@ def import_upload():
                            statuses=RUN_STATUS_LABELS), status
 
 
-@bp.route("/import/<int:import_id>")
 @role_required("admin")
 def import_run(import_id: int):
     """An import run: its progress while the job works (lines read, errors so far), then its result."""
@@ -59,10 +56,16 @@ def import_run(import_id: int):
     return render_template("tickets/import_run.html", run=run, stages=STAGES, statuses=RUN_STATUS_LABELS)
 
 
-@bp.route("/import/<int:import_id>/status")
 @role_required("admin")
 def import_run_status(import_id: int):
     """The run's progress as JSON, for the page's progress bar."""
     run = db.get_or_404(ImportRun, import_id)
     return jsonify(status=run.status, status_label=RUN_STATUS_LABELS[run.status], stage=STAGES.get(run.stage or "", ""), lines_read=run.lines_read,
                    lines_total=run.lines_total, errors=run.error_count, percent=run.percent)
+
+
+def register(bp: Blueprint) -> None:
+    """Put the import pages on the tickets blueprint."""
+    bp.add_url_rule("/import", view_func=import_upload, methods=["GET", "POST"])
+    bp.add_url_rule("/import/<int:import_id>", view_func=import_run)
+    bp.add_url_rule("/import/<int:import_id>/status", view_func=import_run_status)

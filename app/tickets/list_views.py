@@ -4,6 +4,7 @@ import csv
 import io
 
 from flask import (
+    Blueprint,
     Response,
     abort,
     current_app,
@@ -20,7 +21,7 @@ from app.auth.access import ticket_visibility_clause
 from app.auth.guards import role_required
 from app.channels.queries import list_active_channels, list_active_procedures, list_active_sites
 from app.extensions import db
-from app.tickets.blueprint import LIST_ROLES, bp, procedure_label
+from app.tickets.blueprint import LIST_ROLES, procedure_label
 from app.tickets.export import EXPORT_HEADINGS, export_line
 from app.tickets.forms import TicketSearchForm, choices
 from app.tickets.labels import OPEN_STATUSES, STATUS_LABELS
@@ -38,7 +39,6 @@ def _render_list(title: str, filters: TicketFilters, endpoint: str, oldest_first
                            form=form, intro=intro, status_labels=STATUS_LABELS)
 
 
-@bp.route("/mine")
 @role_required(*LIST_ROLES)
 def my_tickets():
     """Mes tickets ouverts: tickets whose agent is me, not closed yet, newest first."""
@@ -49,7 +49,6 @@ def my_tickets():
     return _render_list("Mes tickets ouverts", filters, "tickets.my_tickets")
 
 
-@bp.route("/queue")
 @role_required(*LIST_ROLES)
 def site_queue():
     """File de mon site: the site's tickets still to deal with, oldest first."""
@@ -82,7 +81,6 @@ def _search_filters(form) -> TicketFilters:
         extra=[ticket_visibility_clause(current_user, Ticket)])
 
 
-@bp.route("/search")
 @role_required(*LIST_ROLES)
 def search():
     """Search with filters (channel, site, status, procedure, owner City/State, period), newest first."""
@@ -94,7 +92,6 @@ def search():
     return _render_list("Rechercher des tickets", filters, "tickets.search", form=form)
 
 
-@bp.route("/export.csv")
 @role_required(*LIST_ROLES)
 def export():
     """The search's tickets as CSV for French Excel (UTF-8 with BOM, semicolons, labels, Paris time), streamed;
@@ -121,7 +118,6 @@ def export():
     return Response(stream_with_context(rows()), mimetype="text/csv", headers=headers)
 
 
-@bp.route("/resident/<int:resident_id>")
 @login_required
 def resident_list(resident_id: int):
     """The tickets of one resident that the agent may open (the 360° page shows them all)."""
@@ -129,3 +125,12 @@ def resident_list(resident_id: int):
         abort(403)
     filters = TicketFilters(resident_id=resident_id, extra=[ticket_visibility_clause(current_user, Ticket)])
     return _render_list("Tickets de l'usager", filters, "tickets.resident_list")
+
+
+def register(bp: Blueprint) -> None:
+    """Put the lists and the export on the tickets blueprint."""
+    bp.add_url_rule("/mine", view_func=my_tickets)
+    bp.add_url_rule("/queue", view_func=site_queue)
+    bp.add_url_rule("/search", view_func=search)
+    bp.add_url_rule("/export.csv", view_func=export)
+    bp.add_url_rule("/resident/<int:resident_id>", view_func=resident_list)

@@ -11,7 +11,8 @@ from datetime import date, datetime
 from sqlalchemy import select, tuple_, union_all
 from sqlalchemy.orm import joinedload
 
-from app.channels.models import Procedure
+from app.auth.models import Agent
+from app.channels.models import Channel, Device, Procedure, Site
 from app.extensions import db
 from app.tickets.models import STATUSES, Ticket, TicketEvent
 from app.timeutil import as_utc, paris_day_bounds
@@ -139,9 +140,6 @@ def export_rows(filters: TicketFilters, batch: int = 2000):
 
     Columns: `tickets.export.EXPORT_COLUMNS` (labels of the reference rows, codes of the ticket's own fields).
     """
-    from app.auth.models import Agent
-    from app.channels.models import Channel, Device, Site
-
     requested = Procedure.__table__.alias("requested")
     stmt = (select(Ticket.reference, Ticket.opened_at, Ticket.closed_at, Channel.label, Site.label, Device.label,
                    Procedure.label, Procedure.owner, Ticket.status, Ticket.outcome, Ticket.mode,

@@ -6,10 +6,8 @@ becomes a TicketEvent.
 
 import logging
 
-from sqlalchemy import update
-
 from app.auth.models import Agent
-from app.contacts.models import Resident
+from app.contacts.services import touch_resident
 from app.extensions import db
 from app.tickets.checks import TEXT_LIMITS, TicketError, ticket_problems, ticket_values
 from app.tickets.history import diff, fields_changed_since, record_event, snapshot
@@ -72,19 +70,6 @@ def save_checks(ticket: Ticket, agent) -> None:
     if problems:
         raise TicketError(problems)
     ticket.untrained_agent = values["untrained_agent"]  # set by the training hook of `ticket_problems`
-
-
-def touch_resident(resident_id: int | None, at) -> None:
-    """Set the resident's last contact time (never moves it backwards; no version bump on the record)."""
-    if resident_id is None:
-        return
-    at = as_utc(at)
-    db.session.execute(update(Resident).where(
-        Resident.id == resident_id, (Resident.last_contact_at.is_(None)) | (Resident.last_contact_at < at)
-    ).values(last_contact_at=at).execution_options(synchronize_session=False))
-    resident = db.session.identity_map.get(db.session.identity_key(Resident, resident_id))
-    if resident is not None:
-        db.session.expire(resident, ["last_contact_at"])
 
 
 def log_ticket(values: dict, agent: Agent | None) -> Ticket:

@@ -3,7 +3,7 @@
 Lists and export: `list_views.py`; import: `import_views.py`.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.audit.services import record
@@ -19,16 +19,15 @@ from app.contacts.models import Resident
 from app.contacts.queries import SearchQueryError, get_live_resident
 from app.contacts.reads import record_read, search_for
 from app.extensions import db
-from app.main.views import add_home_action
 from app.telephony.services import attach_ticket, call_to_log, ticket_values_for_call
-from app.tickets import edit_views, import_views, list_views  # noqa: F401 - register their routes
+from app.tickets import edit_views, import_views, list_views
 from app.tickets.blueprint import (
     ROLE_DEFAULTS,
     attach_errors,
-    bp,
     equipment_warning_for,
     fill_pickers,
     keep_only,
+    new_blueprint,
     paying_procedure_ids,
     profile_for,
     ticket_or_404,
@@ -39,20 +38,6 @@ from app.tickets.labels import change_lines, display_value, kind_label, procedur
 from app.tickets.queries import journey, ticket_events
 from app.tickets.submissions import log_ticket_once, new_submission_token
 from app.tickets.workflow import ACTION_LABELS, allowed_transitions
-
-__all__ = ["bp"]
-
-add_home_action(["counter_agent"], "Nouveau ticket", "tickets.new", "Enregistrer une démarche accompagnée.")
-add_home_action(["operator_3975"], "Nouvel appel", "tickets.new", "Trouver l'appelant et enregistrer l'appel.")
-add_home_action(["facil_familles"], "Nouvelle demande", "tickets.new", "Enregistrer une demande d'une famille.")
-add_home_action(["counter_agent", "operator_3975", "facil_familles"], "Mes tickets ouverts",
-                "tickets.my_tickets", "Les tickets dont vous êtes l'agent, pas encore clos.")
-add_home_action(["counter_agent", "operator_3975", "facil_familles"], "File de mon site", "tickets.site_queue",
-                "Les tickets à traiter de votre site, du plus ancien au plus récent.")
-add_home_action(["manager", "counter_agent", "operator_3975", "facil_familles"], "Rechercher des tickets",
-                "tickets.search", "Filtrer par canal, site, statut, démarche, porteur, période ; export CSV.")
-add_home_action(["admin"], "Importer des tickets", "tickets.import_upload",
-                "Charger un historique (CSV) : tout ou rien, chaque erreur listée.")
 
 
 def _resident_from_args() -> Resident | None:
@@ -83,7 +68,6 @@ def _find_resident_page(profile):
                            profile=profile)
 
 
-@bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
     """Log a ticket: channel and site fixed by the role; the first field has the focus, Enter saves."""
@@ -142,7 +126,6 @@ def new():
                            problems=problems, paying_ids=paying_procedure_ids()), 400 if form.errors else 200
 
 
-@bp.route("/<int:ticket_id>")
 @login_required
 def show(ticket_id: int):
     """A ticket, its journey across channels and its history; status actions for those who may edit."""
@@ -159,3 +142,22 @@ def show(ticket_id: int):
                            show_notes=can_see_ticket_notes(current_user, ticket, residents_looked_up()),
                            show_family=can_see_family_number(current_user), display_value=display_value,
                            change_lines=change_lines, kind_label=kind_label, procedure_owner=procedure_owner)
+
+
+def register(bp: Blueprint) -> None:
+    """Put the new-ticket and ticket pages on the tickets blueprint."""
+    bp.add_url_rule("/new", view_func=new, methods=["GET", "POST"])
+    bp.add_url_rule("/<int:ticket_id>", view_func=show)
+
+
+def build_blueprint() -> Blueprint:
+    """The tickets blueprint with every ticket page: these, the lists and export, the import, the edit.
+
+    A new one for each app: a blueprint takes no more routes once an app has registered it.
+    """
+    bp = new_blueprint()
+    register(bp)
+    edit_views.register(bp)
+    import_views.register(bp)
+    list_views.register(bp)
+    return bp

@@ -1,13 +1,13 @@
 """Admin screens of training: modules, requirements, sites' policies, import of sessions."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.auth.guards import role_required
 from app.channels.models import Channel, Procedure, Site
 from app.channels.queries import get_by_code, list_active_channels, list_active_procedures
 from app.extensions import db
-from app.training.blueprint import bp, module_choices
+from app.training.blueprint import module_choices
 from app.training.forms import ImportForm, ModuleForm, RequirementForm, SitePolicyForm, choices
 from app.training.importing import import_training
 from app.training.labels import POLICY_LABELS
@@ -31,14 +31,11 @@ from app.training.services import (
 SHOWN_ERRORS = 500
 
 
-@bp.route("/modules")
 @role_required("admin")
 def modules():
     return render_template("training/modules.html", modules=list_modules())
 
 
-@bp.route("/modules/new", methods=["GET", "POST"])
-@bp.route("/modules/<int:module_id>", methods=["GET", "POST"])
 @role_required("admin")
 def edit_module(module_id=None):
     module = db.session.get(TrainingModule, module_id) if module_id else None
@@ -70,7 +67,6 @@ def _requirement_form() -> RequirementForm:
     return form
 
 
-@bp.route("/requirements", methods=["GET", "POST"])
 @role_required("admin")
 def requirements():
     """The modules each scope requires; add one."""
@@ -91,7 +87,6 @@ def requirements():
     return render_template("training/requirements.html", form=form, rows=rows), 400 if form.errors else 200
 
 
-@bp.route("/requirements/<int:requirement_id>/delete", methods=["POST"])
 @role_required("admin")
 def delete_requirement(requirement_id):
     requirement = db.session.get(TrainingRequirement, requirement_id) or abort(404)
@@ -101,7 +96,6 @@ def delete_requirement(requirement_id):
     return redirect(url_for("training.requirements"), code=303)
 
 
-@bp.route("/sites", methods=["GET", "POST"])
 @role_required("admin")
 def sites():
     """What each site does with a ticket whose agent lacks a required module (payment: always refused)."""
@@ -117,7 +111,6 @@ def sites():
     return render_template("training/sites.html", form=form, policies=policies, policy_labels=POLICY_LABELS), 400 if form.errors else 200
 
 
-@bp.route("/import", methods=["GET", "POST"])
 @role_required("admin")
 def upload():
     """Upload a CSV of sessions; every problem is listed and nothing is imported until none is left."""
@@ -131,3 +124,14 @@ def upload():
             db.session.rollback()
     status = 400 if form.errors or (result is not None and not result.ok) else 200
     return render_template("training/import.html", form=form, result=result, shown=SHOWN_ERRORS), status
+
+
+def register(bp: Blueprint) -> None:
+    """Put the modules, requirements, sites and import pages on the training blueprint."""
+    bp.add_url_rule("/modules", view_func=modules)
+    bp.add_url_rule("/modules/new", view_func=edit_module, methods=["GET", "POST"])
+    bp.add_url_rule("/modules/<int:module_id>", view_func=edit_module, methods=["GET", "POST"])
+    bp.add_url_rule("/requirements", view_func=requirements, methods=["GET", "POST"])
+    bp.add_url_rule("/requirements/<int:requirement_id>/delete", view_func=delete_requirement, methods=["POST"])
+    bp.add_url_rule("/sites", view_func=sites, methods=["GET", "POST"])
+    bp.add_url_rule("/import", view_func=upload, methods=["GET", "POST"])

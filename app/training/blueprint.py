@@ -12,7 +12,12 @@ from app.training.forms import choices
 from app.training.queries import list_modules, list_requirements, livret, requirement_labels
 from app.training.rules import is_valid_on
 
-bp = Blueprint("training", __name__, url_prefix="/training")
+
+def new_blueprint() -> Blueprint:
+    """An empty training blueprint; `views.build_blueprint` puts the pages on it (one per app)."""
+    return Blueprint("training", __name__, url_prefix="/training")
+
+
 MANAGERS = ("manager", "admin")
 bp.record_once(lambda state: rules_cache.init_app(state.app))  # the rules' snapshot, watched from registration
 

@@ -3,7 +3,7 @@
 Admin screens (modules, requirements, sites' policies, import): `admin_views.py`.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.audit.services import record
@@ -11,9 +11,15 @@ from app.auth.access import can_manage_training, can_view_training_of
 from app.auth.guards import role_required
 from app.channels.queries import list_active_sites
 from app.extensions import db
-from app.main.views import add_home_action
-from app.training import admin_views  # noqa: F401 - register their routes
-from app.training.blueprint import MANAGERS, agent_or_404, bp, livret_context, module_choices, today
+from app.training import admin_views
+from app.training.blueprint import (
+    MANAGERS,
+    agent_or_404,
+    livret_context,
+    module_choices,
+    new_blueprint,
+    today,
+)
 from app.training.forms import RecordForm
 from app.training.labels import STATUS_LABELS
 from app.training.queries import (
@@ -25,30 +31,17 @@ from app.training.queries import (
 )
 from app.training.services import TrainingError, record_training
 
-__all__ = ["bp"]
 
-add_home_action(["counter_agent", "operator_3975", "facil_familles", "manager", "admin"],
-                "Mon livret de formation", "training.my_record", "Vos formations, leurs dates de validité, "
-                "ce qu'elles vous permettent.")
-add_home_action(MANAGERS, "Formation des agents", "training.agents",
-                "Qui est formé à quoi, par site ; formations qui expirent.")
-add_home_action(["admin"], "Modules de formation", "training.modules",
-                "Modules, exigences par démarche ou canal, règle de chaque site, import des sessions.")
-
-
-@bp.app_template_filter("training_status")
 def training_status_label(status: str | None) -> str:
     return STATUS_LABELS.get(status, "non formé") if status else "non formé"
 
 
-@bp.route("/")
 @login_required
 def my_record():
     """The signed-in agent's own livret."""
     return render_template("training/livret.html", own=True, **livret_context(current_user))
 
 
-@bp.route("/agents")
 @role_required(*MANAGERS)
 def agents():
     """Agents who log tickets with each module's status; the trainings expiring within 30 days or expired."""
@@ -68,7 +61,6 @@ def agents():
                            sites=sites, site_id=site_id)
 
 
-@bp.route("/agents/<int:agent_id>", methods=["GET", "POST"])
 @role_required(*MANAGERS)
 def agent(agent_id):
     """An agent's livret; admins record a session here."""
@@ -95,3 +87,22 @@ def agent(agent_id):
         db.session.commit()
     return render_template("training/livret.html", own=False, form=form, **livret_context(person)), \
         400 if form.errors else 200
+
+
+def register(bp: Blueprint) -> None:
+    """Put the livret and agents pages (and the status filter) on the training blueprint."""
+    bp.add_app_template_filter(training_status_label, "training_status")
+    bp.add_url_rule("/", view_func=my_record)
+    bp.add_url_rule("/agents", view_func=agents)
+    bp.add_url_rule("/agents/<int:agent_id>", view_func=agent, methods=["GET", "POST"])
+
+
+def build_blueprint() -> Blueprint:
+    """The training blueprint with every training page: livrets here, the admin's pages.
+
+    A new one for each app: a blueprint takes no more routes once an app has registered it.
+    """
+    bp = new_blueprint()
+    register(bp)
+    admin_views.register(bp)
+    return bp

@@ -4,14 +4,14 @@ from datetime import date
 
 import pytest
 
-from app.demo import load_demo_agents
+from app.demo.accounts import load_demo_agents
+from app.demo.calls import demo_morning, load_demo_calls
+from app.demo.tickets import load_pilot
 from app.extensions import db
 from app.reports.params import ReportParams
 from app.reports.registry import compute_report
-from app.telephony.demo import demo_morning, load_demo_calls
 from app.telephony.models import Call
 from app.tickets.models import Ticket
-from app.tickets.pilot import load_pilot
 from app.timeutil import to_paris
 
 

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func
 
 from app.channels.models import Channel, Procedure, Site
-from app.demo import load_all
+from app.demo.cli import load_all
+from app.demo.tickets import load_pilot
 from app.extensions import db
 from app.tickets.models import Ticket
-from app.tickets.pilot import load_pilot
 from app.timeutil import paris_day_bounds
 
 FROM, TO = paris_day_bounds(date(2016, 10, 1))[0], paris_day_bounds(date(2017, 2, 15))[1]

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func
 
 from app.channels.models import Site
-from app.demo import load_all
+from app.demo.cli import load_all
 from app.extensions import db
 from app.reports.models import ReportRun
 from app.reports.params import ReportParams

@@ -41,7 +41,7 @@ from app.reports.facts.models import (
 )
 from app.reports.facts.weekly import rebuild_weeks
 from app.tickets.models import Ticket
-from app.timeutil import paris_day_bounds
+from app.timeutil import paris_day, paris_day_bounds
 from app.types import UTCDateTime
 
 logger = logging.getLogger(__name__)
@@ -254,8 +254,6 @@ def rebuild_facts(start_day: date, end_day: date) -> dict:
 
 def ticket_day_range() -> tuple[date, date] | None:
     """The first and last Paris days holding a ticket, or None without tickets."""
-    from app.timeutil import paris_day
-
     low, high = db.session.execute(select(func.min(T.c.opened_at), func.max(T.c.opened_at))).one()
     if low is None:
         return None

@@ -15,10 +15,11 @@ import click
 from app.auth.models import Agent
 from app.auth.services import create_agent
 from app.channels.models import Channel, Device, Procedure, Site
+from app.demo.accounts import DEMO_PASSWORD
+from app.demo.people import make_residents
 from app.extensions import db
 from app.tickets.bulk import insert_residents, insert_tickets
 from app.tickets.models import Ticket
-from app.tickets.pilot_people import make_residents
 from app.timeutil import PARIS
 
 SEED = 20161003
@@ -202,8 +203,6 @@ def load_pilot() -> dict[str, int]:
         return {"tickets": 0, "residents": 0}
     for login, name, site_code in PILOT_AGENTS:
         if login not in dict(db.session.execute(db.select(Agent.login, Agent.id)).all()):
-            from app.demo import DEMO_PASSWORD
-
             create_agent(login, "counter_agent", DEMO_PASSWORD, name=name, site_code=site_code)
     db.session.flush()
     rng, ids = random.Random(SEED), _Ids()

@@ -6,40 +6,17 @@ import click
 from flask.cli import AppGroup
 
 from app.auth.models import Agent
-from app.auth.services import create_agent
-from app.channels.models import Site
 from app.channels.reference import load_reference
+from app.demo.accounts import DEMO_AGENTS, DEMO_PASSWORD, load_demo_agents
+from app.demo.calls import calls_step
+from app.demo.tickets import pilot_step
+from app.demo.training import training_pilot_step
 from app.extensions import db
-from app.telephony.demo import calls_step
-from app.tickets.pilot import pilot_step
-from app.training.pilot import training_pilot_step
+from app.reports.facts.refresh import refresh_facts
 
 logger = logging.getLogger(__name__)
 
-DEMO_PASSWORD = "relais-demo-2017"
-# login, role, display name, home site code
-DEMO_AGENTS = (
-    ("guichet", "counter_agent", "Camille Guichet", "mairie-02"),
-    ("guichet12", "counter_agent", "Karim Accueil", "mairie-12"),
-    ("tel3975", "operator_3975", "Sophie Téléconseil", "plateforme-3975"),
-    ("famille", "facil_familles", "Nadia Familles", "facil-familles"),
-    ("manager", "manager", "Louis Pilotage", None),
-    ("admin", "admin", "Aline Admin", None),
-)
-
 demo = AppGroup("demo", help="Données de démonstration.")
-
-
-def load_demo_agents() -> int:
-    """Create the demo agents that do not exist yet; returns how many were created."""
-    created = 0
-    for login, role, name, site_code in DEMO_AGENTS:
-        if db.session.execute(db.select(Agent).where(Agent.login == login)).scalar_one_or_none():
-            continue
-        site_exists = site_code and db.session.execute(db.select(Site.id).where(Site.code == site_code)).first()
-        create_agent(login, role, DEMO_PASSWORD, name=name, site_code=site_code if site_exists else None)
-        created += 1
-    return created
 
 
 def database_is_empty() -> bool:
@@ -57,8 +34,6 @@ def load_all() -> None:
 
 
 def _report_facts_step() -> None:
-    from app.reports.facts.refresh import refresh_facts
-
     result = refresh_facts()
     click.echo(f"Faits quotidiens des tableaux de bord : {result['days']} jour(s) calculé(s).")
 
@@ -73,7 +48,7 @@ def _agents_step() -> None:
     click.echo(f"Agents de démonstration créés : {count}.")
 
 
-# The steps `demo load` runs, in order. Domains add theirs (reference data first).
+# The steps `demo load` runs, in order (reference data first).
 DEMO_STEPS = [_reference_step, _agents_step, pilot_step, training_pilot_step, calls_step]
 
 

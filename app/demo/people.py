@@ -2,6 +2,8 @@
 
 import random
 
+from unidecode import unidecode
+
 FIRST_NAMES = ("Marie", "Jean", "Nathalie", "Pierre", "Isabelle", "Michel", "Sylvie", "Philippe", "Catherine",
                "Alain", "Françoise", "Patrick", "Monique", "Nicolas", "Sophie", "Christophe", "Valérie", "Éric",
                "Sandrine", "Laurent", "Aïcha", "Mohamed", "Fatou", "Karim", "Léa", "Hugo", "Chloé", "Lucas",
@@ -20,8 +22,6 @@ OTHER_RESIDENTS = 260  # callers of the 3975 and families, from every arrondisse
 
 
 def _ascii(text: str) -> str:
-    from unidecode import unidecode
-
     return unidecode(text).lower().replace(" ", "")
 
 
