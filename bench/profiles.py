@@ -31,6 +31,9 @@ def top_functions(profile: cProfile.Profile, posts: int, limit: int = 15) -> lis
     return out
 
 
+TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT")
+
+
 def profile_form_post(url: str, posts: int = 30) -> dict:
     """cProfile and SQL count of `posts` ticket form posts by a 3975 operator for known callers."""
     from sqlalchemy import event
@@ -70,7 +73,12 @@ def profile_form_post(url: str, posts: int = 30) -> dict:
     for words in statements:
         key = " ".join(words[:1] + ([words[2]] if words[0] in ("INSERT", "UPDATE") and len(words) > 2 else []))
         kinds[key] = kinds.get(key, 0) + 1
+    # Counted as tests/tickets/test_logging_cost.py counts: transaction control (the one-time token's
+    # SAVEPOINT and RELEASE, BEGIN, COMMIT) apart from the statements, and reported on its own.
+    control = [w for w in statements if w and w[0].upper() in TRANSACTION_CONTROL]
+    statements = [w for w in statements if not (w and w[0].upper() in TRANSACTION_CONTROL)]
     return {"status": "ok", "posts": posts, "statuses": sorted(set(statuses)), "profiled_separately": True,
+            "transaction_control_per_post": round(len(control) / posts, 1),
             "ms_per_post_in_process": round(elapsed / posts * 1000, 1),
             # CPU of this process only (Python: Flask, WTForms, SQLAlchemy, the driver), whatever the load.
             "cpu_ms_per_post_in_process": round(cpu / posts * 1000, 2),

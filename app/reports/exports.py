@@ -9,7 +9,7 @@ The CSV is what French Excel opens directly: semicolons, UTF-8 with a BOM, decim
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import xlsxwriter
@@ -18,6 +18,7 @@ from app.exports import safe_cell
 from app.reports.labels import heading, sheet_name, summary_label, table_label
 from app.reports.present import for_people
 from app.reports.tables import is_share
+from app.timeutil import to_paris
 
 SUMMARY_SHEET = "Synthèse"
 MAX_WIDTH, MIN_WIDTH = 60, 8
@@ -99,6 +100,7 @@ class _Formats:
         self.integer = add({"num_format": "#,##0"})
         self.decimal = add({"num_format": "#,##0.0"})
         self.date = add({"num_format": "dd/mm/yyyy", "align": "left"})
+        self.datetime = add({"num_format": "dd/mm/yyyy hh:mm", "align": "left"})
         self.section = add({"bold": True, "bg_color": "#eef2f7"})
 
 
@@ -126,6 +128,9 @@ def _write_cell(sheet, row: int, col: int, column: str, value, formats: _Formats
         sheet.write_blank(row, col, None)
     elif isinstance(value, bool):
         sheet.write_string(row, col, "oui" if value else "non")
+    elif isinstance(value, datetime):  # an instant: shown in Paris time (Excel knows no time zones)
+        local = to_paris(value) if value.tzinfo is not None else value
+        sheet.write_datetime(row, col, local.replace(tzinfo=None), formats.datetime)
     elif isinstance(value, date):
         sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), formats.date)
     elif isinstance(value, float) and is_share(column):

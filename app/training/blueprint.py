@@ -14,12 +14,16 @@ from app.training.rules import is_valid_on
 
 
 def new_blueprint() -> Blueprint:
-    """An empty training blueprint; `views.build_blueprint` puts the pages on it (one per app)."""
-    return Blueprint("training", __name__, url_prefix="/training")
+    """An empty training blueprint; `views.build_blueprint` puts the pages on it (one per app).
+
+    Registering it also starts watching the training rules' snapshot (`app.training.cache`).
+    """
+    bp = Blueprint("training", __name__, url_prefix="/training")
+    bp.record_once(lambda state: rules_cache.init_app(state.app))
+    return bp
 
 
 MANAGERS = ("manager", "admin")
-bp.record_once(lambda state: rules_cache.init_app(state.app))  # the rules' snapshot, watched from registration
 
 
 def today() -> date:

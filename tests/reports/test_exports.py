@@ -11,6 +11,7 @@ import subprocess
 from datetime import UTC, date, datetime
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from app.extensions import db
@@ -185,3 +186,19 @@ def test_tied_services_are_listed_in_french_order():
                           "tickets": [2, 2, 2, 2]})
     assert list(build_breakdown(frame, "service")["service"]) == [
         "Déclaration de revenus", "Dossier de mariage", "école", "Zoo"]
+
+
+def test_an_instant_in_a_table_is_written_in_paris_time_as_a_date_and_time(app):
+    """Excel knows no time zones: an aware datetime (a ticket's opening, stored in UTC) is shown as Paris sees it."""
+    from app.reports.exports import build_xlsx
+    from app.reports.params import ReportParams
+    from app.reports.registry import Report
+
+    frame = pd.DataFrame({"opened_at": [datetime(2017, 1, 10, 8, 30, tzinfo=UTC)], "tickets": [1]})
+    output = {"summary": {"tickets": 1}, "tables": {"tickets": frame}}
+    computed = [(Report("tickets", "Tickets", lambda params: output), output)]
+    book = openpyxl.load_workbook(io.BytesIO(build_xlsx(computed, ReportParams(date(2017, 1, 10), date(2017, 1, 10)))))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+             if isinstance(cell.value, datetime)]
+    assert [c.value for c in cells] == [datetime(2017, 1, 10, 9, 30)]  # 08:30 UTC is 09:30 in Paris in January
+    assert cells[0].number_format == "dd/mm/yyyy hh:mm"
