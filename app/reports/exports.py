@@ -31,7 +31,7 @@ def export_filename(run) -> str:
 
 
 def _plain(value):
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return None
     return value.item() if hasattr(value, "item") else value
 

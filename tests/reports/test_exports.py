@@ -194,7 +194,8 @@ def test_an_instant_in_a_table_is_written_in_paris_time_as_a_date_and_time(app):
     from app.reports.params import ReportParams
     from app.reports.registry import Report
 
-    frame = pd.DataFrame({"opened_at": [datetime(2017, 1, 10, 8, 30, tzinfo=UTC)], "tickets": [1]})
+    frame = pd.DataFrame({"opened_at": [datetime(2017, 1, 10, 8, 30, tzinfo=UTC), None], "tickets": [1, 0]})
+    frame["opened_at"] = pd.to_datetime(frame["opened_at"], utc=True)  # the missing instant is NaT: a blank cell
     output = {"summary": {"tickets": 1}, "tables": {"tickets": frame}}
     computed = [(Report("tickets", "Tickets", lambda params: output), output)]
     book = openpyxl.load_workbook(io.BytesIO(build_xlsx(computed, ReportParams(date(2017, 1, 10), date(2017, 1, 10)))))
