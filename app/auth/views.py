@@ -1,6 +1,5 @@
 """Sign-in and sign-out pages."""
 
-from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -11,15 +10,10 @@ from app.auth.ratelimit import limit_sign_in
 from app.auth.services import AccountLockedError, authenticate
 from app.auth.sessions import end_session, start_session
 from app.extensions import db
+from app.redirects import safe_next
 from app.timeutil import to_paris
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("main.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -50,7 +44,7 @@ def login():
             login_user(agent)
             record("login.success", agent=agent)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
         db.session.commit()
     status = 401 if error else 200
     return render_template("auth/login.html", form=form, error=error), status

@@ -1,7 +1,6 @@
 """The contacts blueprint and the guards its views share."""
 
 from functools import wraps
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, url_for
 from flask_login import current_user
@@ -36,16 +35,6 @@ def _guard(check):
 
 readers_only = _guard(can_view_residents)
 editors_only = _guard(can_edit_residents)
-
-
-def safe_next(target: str | None) -> str | None:
-    """A local path to return to (never another site)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    return target
 
 
 def ticket_url(ticket) -> str | None:

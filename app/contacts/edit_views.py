@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from app.audit.services import record
-from app.contacts.blueprint import editors_only, safe_next
+from app.contacts.blueprint import editors_only
 from app.contacts.duplicates import find_likely_duplicates
 from app.contacts.forms import MergeForm, QuickCreateForm, ResidentForm
 from app.contacts.merge import MERGE_FIELDS, MERGE_LABELS, default_choices, merge_residents
@@ -22,6 +22,7 @@ from app.contacts.services import (
     update_resident,
 )
 from app.extensions import db
+from app.redirects import safe_next
 
 
 def _field_error(form, exc: ResidentError) -> None:

@@ -1,6 +1,7 @@
 """Sign-in, sign-out, lock-out, idle expiry, and the guard on every page."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 
@@ -146,3 +147,21 @@ def test_each_role_has_a_home_page(client_as, role):
     response = client_as(role).get("/")
     assert response.status_code == 200
     assert "Bonjour" in text_of(response)
+
+
+@pytest.mark.parametrize("target, lands_on", [
+    ("/tickets/mine", "/tickets/mine"),
+    ("/contacts/?q=x", "/contacts/?q=x"),
+    ("//evil.example/", "/"),
+    ("/\\evil.example/", "/"),  # browsers read "/\" as "//": another site
+    ("https://evil.example/", "/"),
+    ("javascript:alert(1)", "/"),
+    ("evil.example", "/"),
+    ("", "/"),
+])
+def test_sign_in_returns_only_to_a_page_of_this_site(client, make_agent, target, lands_on):
+    agent = make_agent("counter_agent", site_code=None)
+    response = client.post("/auth/login?" + urlencode({"next": target}), data={"login": agent.login,
+                                                                                "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == lands_on
