@@ -1,6 +1,5 @@
 """`flask reference ...`: load the shipped reference data; import and export the procedure catalogue."""
 
-import sys
 
 import click
 from flask.cli import AppGroup
@@ -8,6 +7,7 @@ from flask.cli import AppGroup
 from app.channels.catalogue_csv import export_catalogue, import_catalogue
 from app.channels.reference import load_reference
 from app.extensions import db
+from app.importcli import conclude_import
 from app.training.reference import load_training_reference
 
 reference = AppGroup("reference", help="Données de référence : canaux, sites, dispositifs, démarches.")
@@ -41,17 +41,7 @@ def import_catalogue_command(file, dry_run):
     (`ligne N, colonne C : message`) and the exit status is 1. Procedures absent from the file are kept.
     """
     report = import_catalogue(file.read(), dry_run=dry_run)
-    if not report.ok:
-        db.session.rollback()
-        for problem in report.problems:
-            click.echo(problem, err=True)
-        click.echo(f"Aucune démarche importée : {len(report.problems)} problème(s).", err=True)
-        sys.exit(1)
-    if dry_run:
-        db.session.rollback()
-        click.echo("Vérification seulement (rien n'a été écrit).")
-    else:
-        db.session.commit()
+    conclude_import([] if report.ok else report.problems, "Aucune démarche importée", dry_run)
     for code in report.created:
         click.echo(f"  + {code}")
     for code, columns in report.updated.items():

@@ -1,12 +1,12 @@
 """`flask --app app training ...`: list modules, import sessions from CSV, record one session."""
 
-import sys
 
 import click
 from flask.cli import AppGroup
 
 from app.auth.models import Agent
 from app.extensions import db
+from app.importcli import conclude_import
 from app.training.importing import import_training, parse_day
 from app.training.queries import get_module_by_code, list_modules
 from app.training.services import TrainingError, record_training
@@ -39,17 +39,7 @@ def import_command(file, dry_run):
     already recorded are skipped: importing the same file again adds nothing.
     """
     result = import_training(file.read(), dry_run=dry_run)
-    if not result.ok:
-        db.session.rollback()
-        for error in result.errors:
-            click.echo(error, err=True)
-        click.echo(f"Aucune formation importée : {len(result.errors)} problème(s).", err=True)
-        sys.exit(1)
-    if dry_run:
-        db.session.rollback()
-        click.echo("Vérification seulement (rien n'a été écrit).")
-    else:
-        db.session.commit()
+    conclude_import([] if result.ok else result.errors, "Aucune formation importée", dry_run)
     click.echo(result.summary())
 
 
