@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -51,6 +52,9 @@ class Ticket(db.Model):
         Index("ix_tickets_updated_at", "updated_at"),
         Index("ix_tickets_transferred_from_id", "transferred_from_id"),
         Index("ix_tickets_submission_token", "submission_token", unique=True),
+        # Tickets flagged "agent non formé" are few: the training reports find them without a scan.
+        Index("ix_tickets_untrained_opened", "opened_at", postgresql_where=text("untrained_agent"),
+              sqlite_where=text("untrained_agent = 1")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -192,7 +192,7 @@ def untrained_tickets(start: date, end: date, site_ids: list[int], channel_ids: 
     """(opened_at, site_id, procedure_id) of the tickets flagged "agent non formé" opened on Paris days
     `start`..`end` (all sites or channels when the lists are empty). Flagged tickets are few: no facts."""
     query = select(Ticket.opened_at, Ticket.site_id, Ticket.procedure_id).where(
-        Ticket.untrained_agent.is_(True), Ticket.opened_at >= paris_day_bounds(start)[0],
+        Ticket.untrained_agent, Ticket.opened_at >= paris_day_bounds(start)[0],  # as the partial index says it
         Ticket.opened_at < paris_day_bounds(end)[1])
     if site_ids:
         query = query.where(Ticket.site_id.in_(site_ids))
