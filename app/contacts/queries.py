@@ -255,3 +255,13 @@ def resident_history(resident_id: int, after_id: int = 0) -> list:
     stmt = (db.select(ResidentChange).where(ResidentChange.resident_id == resident_id, ResidentChange.id > after_id)
             .order_by(ResidentChange.id.desc()))
     return list(db.session.execute(stmt).scalars())
+
+
+def records_merged_into(resident_id: int) -> list[Resident]:
+    """Records merged into this one, directly or through a chain: they hold the same person's identity."""
+    found, frontier = [], [resident_id]
+    while frontier:
+        rows = list(db.session.execute(db.select(Resident).where(Resident.merged_into_id.in_(frontier))).scalars())
+        found += rows
+        frontier = [row.id for row in rows]
+    return found
