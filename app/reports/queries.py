@@ -149,17 +149,6 @@ def reference_names() -> dict[str, dict[str, str]]:
             for kind in ("site", "channel", "device")}
 
 
-def site_choices() -> list[tuple[str, str]]:
-    """(code, label) of the active sites, for the dashboard form."""
-    return [tuple(r) for r in db.session.execute(select(Site.code, Site.label).where(Site.active).order_by(Site.id))]
-
-
-def channel_choices() -> list[tuple[str, str]]:
-    """(code, label) of the active channels, for the dashboard form."""
-    query = select(Channel.code, Channel.label).where(Channel.active).order_by(Channel.sort_order, Channel.id)
-    return [tuple(r) for r in db.session.execute(query)]
-
-
 def recent_runs(limit: int = 30):
     """The latest runs, scheduled ones included, newest first."""
     return db.session.execute(select(ReportRun).order_by(ReportRun.id.desc()).limit(limit)).scalars().all()

@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from app.audit.services import record
 from app.auth.guards import role_required
+from app.channels.queries import list_active_channels, list_active_sites
 from app.extensions import db
 from app.health import freshness_summary
 from app.jobs import redis_available
@@ -27,7 +28,7 @@ from app.reports.labels import heading, summary_label, table_label
 from app.reports.models import ReportFile, ReportResult, ReportRun
 from app.reports.params import ReportError, ReportParams
 from app.reports.present import stored_for_people
-from app.reports.queries import channel_choices, has_facts, recent_runs, site_choices
+from app.reports.queries import has_facts, recent_runs
 from app.reports.registry import REPORTS
 from app.reports.services import max_in_process_days, request_run
 from app.reports.tables import format_value
@@ -48,7 +49,8 @@ def _day_arg(name: str) -> date | None:
 
 def _form(presets) -> DashboardForm:
     reports = [(name, spec.title) for name, spec in REPORTS.items()]
-    form = DashboardForm().set_choices(site_choices(), channel_choices(), reports)
+    form = DashboardForm().set_choices([(s.code, s.label) for s in list_active_sites()],
+                                       [(c.code, c.label) for c in list_active_channels()], reports)
     if not form.is_submitted():
         form.reports.data = list(REPORTS)
         today = paris_day(utcnow())
