@@ -3,7 +3,8 @@
 - no import cycle between modules (imports at module level: those that run when a module loads);
 - no domain imports `app.reports` (reports reads the domains, never the reverse);
 - no domain builds, inserts, updates or deletes rows of another domain's models, nor assigns their fields;
-- no import inside a function, except those named below (each dodges something real).
+- no import inside a function, except those named below (each dodges something real);
+- no tuple of role codes outside `app/auth/access.py` (role groups are named there, once).
 
 Every exception is named, with its reason, in docs/architecture.md ("Exceptions to the import rules").
 """
@@ -23,6 +24,10 @@ DOMAINS = {"api", "audit", "auth", "channels", "contacts", "privacy", "reports",
 
 # Modules outside reports that may import it: the REST API is a front over every domain, like the views.
 REPORTS_READERS = {"app.api.views"}
+
+# Role codes (app/config.py ROLES); a tuple of them is a role group, named in app/auth/access.py only.
+ROLE_CODES = {"counter_agent", "operator_3975", "facil_familles", "manager", "admin"}
+ROLE_GROUP_HOMES = {"app.auth.access", "app.config"}  # the groups; the list of every role, with its labels
 
 # module:function holding an import on purpose.
 FUNCTION_IMPORTS = {
@@ -321,6 +326,19 @@ def function_imports(trees) -> list[str]:
     return found
 
 
+def role_groups(trees) -> list[str]:
+    """'module line n' for every tuple, list or set of role codes outside app/auth/access.py."""
+    found = []
+    for module, tree in trees.items():
+        if module in ROLE_GROUP_HOMES:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Tuple, ast.List, ast.Set)) and node.elts and all(
+                    isinstance(e, ast.Constant) and e.value in ROLE_CODES for e in node.elts):
+                found.append(f"{module} line {node.lineno}")
+    return found
+
+
 @pytest.fixture(scope="module")
 def trees():
     return parse_tree(APP)
@@ -340,6 +358,10 @@ def test_no_domain_writes_another_domains_models(trees):
 
 def test_no_import_inside_a_function_but_the_named_ones(trees):
     assert function_imports(trees) == []
+
+
+def test_role_groups_are_named_only_in_access(trees):
+    assert role_groups(trees) == []
 
 
 def test_every_exception_is_named_in_the_architecture_doc():
@@ -440,3 +462,10 @@ def test_reading_another_domains_model_is_allowed(tmp_path, code):
                                                        "from app.tickets.models import Ticket\n"
                                                        f"def q():\n    {code}\n"})
     assert foreign_writes(trees) == []
+
+
+def test_a_role_group_outside_access_is_reported(tmp_path):
+    trees = _package(tmp_path, {"__init__.py": "", "reports/__init__.py": "",
+                                "reports/views.py": "MANAGERS = ('manager', 'admin')\n"
+                                                    "@role_required('admin')\ndef f():\n    pass\n"})
+    assert role_groups(trees) == ["app.reports.views line 1"]

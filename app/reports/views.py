@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user
 
 from app.audit.services import record
+from app.auth.access import REPORT_READERS
 from app.auth.guards import role_required
 from app.channels.queries import list_active_channels, list_active_sites
 from app.extensions import db
@@ -35,7 +36,6 @@ from app.reports.tables import format_value
 from app.timeutil import paris_day, to_paris, utcnow
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-MANAGERS = ("manager", "admin")
 MIMETYPES = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -66,7 +66,7 @@ def _presets() -> list[tuple[str, date, date]]:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@role_required(*MANAGERS)
+@role_required(*REPORT_READERS)
 def dashboard():
     presets = _presets()
     form, service_up = _form(presets), redis_available()
@@ -90,7 +90,7 @@ def _run_or_404(run_id: int) -> ReportRun:
 
 
 @bp.route("/runs/<int:run_id>")
-@role_required(*MANAGERS)
+@role_required(*REPORT_READERS)
 def run(run_id):
     report_run = _run_or_404(run_id)
     files = {f.format: f for f in db.session.execute(
@@ -115,14 +115,14 @@ def run_title(report_run: ReportRun) -> str:
 
 
 @bp.route("/runs/<int:run_id>/status")
-@role_required(*MANAGERS)
+@role_required(*REPORT_READERS)
 def run_status(run_id):
     report_run = _run_or_404(run_id)
     return jsonify(status=report_run.status, progress=report_run.progress, error=report_run.error)
 
 
 @bp.route("/runs/<int:run_id>/charts/<int:result_id>.svg")
-@role_required(*MANAGERS)
+@role_required(*REPORT_READERS)
 def chart(run_id, result_id):
     result = db.session.get(ReportResult, result_id)
     if result is None or result.run_id != run_id or not result.chart_svg:
@@ -131,7 +131,7 @@ def chart(run_id, result_id):
 
 
 @bp.route("/runs/<int:run_id>/export.<fmt>")
-@role_required(*MANAGERS)
+@role_required(*REPORT_READERS)
 def export(run_id, fmt):
     exported = db.session.execute(db.select(ReportFile).where(ReportFile.run_id == run_id,
                                                              ReportFile.format == fmt)).scalar_one_or_none()

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user
 
 from app.audit.services import record
+from app.auth.access import CALL_LOG_ROLES
 from app.auth.guards import role_required
 from app.contacts.normalise import display_phone
 from app.extensions import db
@@ -15,8 +16,6 @@ from app.telephony.queries import list_calls
 from app.telephony.services import CallError, mark_called_back
 
 bp = Blueprint("telephony", __name__, url_prefix="/telephony")
-
-CALL_LOG_ROLES = ("operator_3975", "manager")
 
 
 @bp.route("/calls")

@@ -23,9 +23,6 @@ def new_blueprint() -> Blueprint:
     return bp
 
 
-MANAGERS = ("manager", "admin")
-
-
 def today() -> date:
     """Today in Paris: statuses are computed for it."""
     return paris_day(utcnow())
