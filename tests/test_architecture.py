@@ -4,7 +4,8 @@
 - no domain imports `app.reports` (reports reads the domains, never the reverse);
 - no domain builds, inserts, updates or deletes rows of another domain's models, nor assigns their fields;
 - no import inside a function, except those named below (each dodges something real);
-- no tuple of role codes outside `app/auth/access.py` (role groups are named there, once).
+- no tuple of role codes outside `app/auth/access.py` (role groups are named there, once);
+- no SQL in a views module (`views.py`, `*_views.py`, `admin.py`, `blueprint.py`): queries and services run it.
 
 Every exception is named, with its reason, in docs/architecture.md ("Exceptions to the import rules").
 """
@@ -28,6 +29,11 @@ REPORTS_READERS = {"app.api.views"}
 # Role codes (app/config.py ROLES); a tuple of them is a role group, named in app/auth/access.py only.
 ROLE_CODES = {"counter_agent", "operator_3975", "facil_familles", "manager", "admin"}
 ROLE_GROUP_HOMES = {"app.auth.access", "app.config"}  # the groups; the list of every role, with its labels
+
+# What a views module (views.py, *_views.py, admin.py, blueprint.py) never calls: the SQL is in the domain's
+# queries and services; the views parse, call, commit and respond.
+SQL_IN_VIEWS = {"select", "execute", "scalars", "scalar", "query", "get_or_404", "first_or_404", "one_or_404"}
+VIEWS_WITH_SQL: set[str] = set()  # module:function allowed to (none today)
 
 # module:function holding an import on purpose.
 FUNCTION_IMPORTS = {
@@ -339,6 +345,33 @@ def role_groups(trees) -> list[str]:
     return found
 
 
+def is_views_module(module: str) -> bool:
+    last = module.rsplit(".", 1)[-1]
+    return last == "views" or last.endswith("_views") or last in ("admin", "blueprint")
+
+
+def sql_in_views(trees) -> list[str]:
+    """'module line n: call' for each query a views module runs itself (`db.select`, `session.execute`,
+    `db.session.get`, `Model.query`, `db.get_or_404`...)."""
+    found = []
+    for module, tree in trees.items():
+        if not is_views_module(module):
+            continue
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and node.attr == "query" and isinstance(node.value, ast.Name)
+                    and node.value.id[:1].isupper()):  # Model.query (Flask-SQLAlchemy's legacy query)
+                found.append(f"{module} line {node.lineno}: {node.value.id}.query")
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            session_get = (name == "get" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute)
+                           and func.value.attr == "session" and _base_name(func.value) == "db")
+            if name in SQL_IN_VIEWS or session_get:
+                found.append(f"{module} line {node.lineno}: {name}")
+    return found
+
+
 @pytest.fixture(scope="module")
 def trees():
     return parse_tree(APP)
@@ -358,6 +391,10 @@ def test_no_domain_writes_another_domains_models(trees):
 
 def test_no_import_inside_a_function_but_the_named_ones(trees):
     assert function_imports(trees) == []
+
+
+def test_no_sql_in_views(trees):
+    assert sql_in_views(trees) == []
 
 
 def test_role_groups_are_named_only_in_access(trees):
@@ -469,3 +506,22 @@ def test_a_role_group_outside_access_is_reported(tmp_path):
                                 "reports/views.py": "MANAGERS = ('manager', 'admin')\n"
                                                     "@role_required('admin')\ndef f():\n    pass\n"})
     assert role_groups(trees) == ["app.reports.views line 1"]
+
+
+@pytest.mark.parametrize("code", [
+    "db.session.get(Ticket, 1)",
+    "db.session.execute(db.select(Ticket))",
+    "db.get_or_404(Ticket, 1)",
+    "Ticket.query.filter_by(id=1).first()",
+])
+def test_sql_in_a_views_module_is_reported(tmp_path, code):
+    trees = _package(tmp_path, {"__init__.py": "", "tickets/__init__.py": "",
+                                "tickets/list_views.py": f"def page():\n    {code}\n",
+                                "tickets/queries.py": f"def get():\n    {code}\n"})
+    assert {line.split(" line ")[0] for line in sql_in_views(trees)} == {"app.tickets.list_views"}
+
+
+def test_the_flask_session_is_not_sql(tmp_path):
+    trees = _package(tmp_path, {"__init__.py": "", "auth/__init__.py": "",
+                                "auth/views.py": "def out():\n    return session.get('sid')\n"})
+    assert sql_in_views(trees) == []

@@ -48,6 +48,11 @@ def live_clause():
     return Resident.merged_into_id.is_(None) & Resident.anonymised_at.is_(None)
 
 
+def get_resident(resident_id: int | None) -> Resident | None:
+    """The resident record with this id as it is (merged or anonymised ones too); None when unknown."""
+    return db.session.get(Resident, resident_id) if resident_id is not None else None
+
+
 def get_live_resident(resident_id: int) -> Resident | None:
     """The resident with this id, following merge pointers to the survivor; None when unknown."""
     resident = db.session.get(Resident, resident_id)

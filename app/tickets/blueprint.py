@@ -9,7 +9,6 @@ from flask_login import current_user
 from app.auth.access import TICKET_LIST_ROLES as LIST_ROLES  # noqa: F401 - the list views' name for it
 from app.auth.access import can_view_ticket
 from app.auth.sessions import residents_looked_up
-from app.extensions import db
 from app.tickets.models import Ticket
 from app.tickets.pickers import (  # noqa: F401 - the views' helpers, in one import
     ROLE_FIELDS,
@@ -20,6 +19,7 @@ from app.tickets.pickers import (  # noqa: F401 - the views' helpers, in one imp
     procedure_label,
     profile_for,
 )
+from app.tickets.queries import get_ticket
 
 
 def new_blueprint() -> Blueprint:
@@ -42,7 +42,7 @@ def ticket_or_404(ticket_id: int, check=_can_view) -> Ticket:
 
     By default: `can_view_ticket`, with the residents whose page the agent opened in this session.
     """
-    ticket = db.session.get(Ticket, ticket_id)
+    ticket = get_ticket(ticket_id)
     if ticket is None:
         abort(404)
     if not check(current_user, ticket):

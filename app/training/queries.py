@@ -31,6 +31,16 @@ def list_modules(active_only: bool = False) -> list[TrainingModule]:
     return list(db.session.execute(query).scalars())
 
 
+def get_module(module_id: int) -> TrainingModule | None:
+    """The training module with this id; None when unknown."""
+    return db.session.get(TrainingModule, module_id)
+
+
+def get_requirement(requirement_id: int) -> TrainingRequirement | None:
+    """The requirement with this id; None when unknown."""
+    return db.session.get(TrainingRequirement, requirement_id)
+
+
 def get_module_by_code(code: str) -> TrainingModule | None:
     return db.session.execute(db.select(TrainingModule).where(TrainingModule.code == code)).scalar_one_or_none()
 
