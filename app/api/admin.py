@@ -5,8 +5,7 @@ from flask_login import current_user
 
 from app.api.forms import RevokeForm, TokenCreateForm
 from app.api.labels import SCOPES
-from app.api.models import IntegrationToken
-from app.api.tokens import TokenError, create_token, list_tokens, revoke_token
+from app.api.tokens import TokenError, create_token, get_token, list_tokens, revoke_token
 from app.auth.guards import role_required
 from app.extensions import db
 
@@ -37,7 +36,7 @@ def index():
 @bp.route("/<int:token_id>/revoke", methods=["POST"])
 @role_required("admin")
 def revoke(token_id: int):
-    token = db.session.get(IntegrationToken, token_id)
+    token = get_token(token_id)
     if token is None:
         abort(404)
     if RevokeForm().validate_on_submit():

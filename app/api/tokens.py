@@ -83,6 +83,11 @@ def revoke_token(token: IntegrationToken, agent=None) -> IntegrationToken:
     return token
 
 
+def get_token(token_id: int) -> IntegrationToken | None:
+    """The integration token with this id (revoked ones too); None when unknown."""
+    return db.session.get(IntegrationToken, token_id)
+
+
 def list_tokens() -> list[IntegrationToken]:
     return list(db.session.execute(db.select(IntegrationToken).order_by(IntegrationToken.revoked_at.is_not(None),
                                                                         IntegrationToken.name)).scalars())

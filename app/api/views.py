@@ -22,12 +22,13 @@ from app.api.schemas import (
 )
 from app.api.services import ApiValueError, create_ticket, find_residents
 from app.extensions import csrf, db
-from app.reports.models import ReportRun
 from app.reports.params import ReportError, ReportParams
+from app.reports.queries import get_run
 from app.reports.services import request_run
 from app.telephony.queries import call_for_ticket, list_calls
 from app.telephony.serialise import call_as_dict
 from app.tickets.models import Ticket
+from app.tickets.queries import get_ticket
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", description="API REST de Relais (jeton porteur)")
 csrf.exempt(bp)
@@ -98,7 +99,7 @@ def create_ticket_view(data):
 @bp.doc(security=BEARER, summary="Lire un ticket", description="Portée `tickets:write`.")
 @bp.response(200, TicketSchema)
 def ticket(ticket_id: int):
-    found = db.session.get(Ticket, ticket_id)
+    found = get_ticket(ticket_id)
     if found is None:
         db.session.commit()
         return error_response(404, f"Aucun ticket n° {ticket_id}.")
@@ -140,7 +141,7 @@ def request_report_run(data):
 @bp.doc(security=BEARER, summary="État d'un calcul de tableau de bord", description="Portée `reports:run`.")
 @bp.response(200, ReportRunSchema)
 def report_run(run_id: int):
-    run = db.session.get(ReportRun, run_id)
+    run = get_run(run_id)
     db.session.commit()
     if run is None:
         return error_response(404, f"Aucun calcul n° {run_id}.")

@@ -8,8 +8,9 @@ from app.auth.admin_forms import AgentCreateForm, AgentEditForm, PasswordResetFo
 from app.auth.admin_services import admin_create_agent, reset_agent_password, set_agent_active, update_agent
 from app.auth.guards import role_required
 from app.auth.models import Agent
+from app.auth.queries import get_agent
 from app.auth.services import AgentError, list_agents
-from app.channels.models import Site
+from app.channels.queries import list_active_sites
 from app.extensions import db
 from app.tickets.blueprint import equipment_warning_for
 
@@ -17,12 +18,11 @@ bp = Blueprint("agents_admin", __name__, url_prefix="/admin/agents")
 
 
 def _site_choices():
-    sites = db.session.execute(db.select(Site).where(Site.active).order_by(Site.kind.desc(), Site.code)).scalars()
-    return [SelectChoice(None, "Aucun")] + [SelectChoice(site.id, site.label) for site in sites]
+    return [SelectChoice(None, "Aucun")] + [SelectChoice(site.id, site.label) for site in list_active_sites()]
 
 
 def _agent_or_404(agent_id: int) -> Agent:
-    agent = db.session.get(Agent, agent_id)
+    agent = get_agent(agent_id)
     if agent is None:
         abort(404)
     return agent

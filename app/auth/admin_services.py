@@ -1,15 +1,13 @@
 """Agent management by admins: change name, role and site; reactivate. Every change is audited."""
 
 from app.audit.services import record
+from app.auth.access import ROLES_WITH_SITE
 from app.auth.models import Agent
 from app.auth.services import AgentError, create_agent, deactivate_agent, set_password
 from app.auth.sessions import end_sessions_of
 from app.channels.models import Site
 from app.config import ROLES
 from app.extensions import db
-
-# Roles whose agents work from a home site (tickets are scoped by it).
-ROLES_WITH_SITE = ("counter_agent",)
 
 
 def _site(site_id: int | None) -> Site | None:

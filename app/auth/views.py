@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.audit.services import record
+from app.auth.access import REPORT_READERS, TICKET_LIST_ROLES
 from app.auth.forms import LoginForm
 from app.auth.ratelimit import limit_sign_in
 from app.auth.services import AccountLockedError, authenticate
@@ -14,6 +15,9 @@ from app.redirects import safe_next
 from app.timeutil import to_paris
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+# The role groups the header's links name (`_nav.html`).
+bp.add_app_template_global(TICKET_LIST_ROLES, "TICKET_LIST_ROLES")
+bp.add_app_template_global(REPORT_READERS, "REPORT_READERS")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -27,6 +27,11 @@ def _site_order(site: Site) -> tuple:
     return site.arrondissement is None, site.arrondissement or 0, french_key(site.label)
 
 
+def get_by_id(model, row_id: int | None):
+    """The row of `model` (Channel, Site, Device, Procedure) with this id, active or not; None if unknown or none."""
+    return db.session.get(model, row_id) if row_id else None
+
+
 def get_by_code(model, code: str):
     """The row of `model` (Channel, Site, Device, Procedure) with this code, active or not; None if unknown."""
     return db.session.execute(db.select(model).where(model.code == code)).scalar_one_or_none()

@@ -1,6 +1,6 @@
 """Reference data admin screens (channels, sites, devices, procedures), for admins only."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from app.auth.guards import role_required
 from app.channels import queries
@@ -83,7 +83,7 @@ def index():
 @role_required("admin")
 def set_active(kind, row_id, action):
     model, deactivate, reactivate, list_endpoint, noun = KINDS[kind]
-    row = db.get_or_404(model, row_id)
+    row = queries.get_by_id(model, row_id) or abort(404)
     if ActivationForm().validate_on_submit():
         try:
             (deactivate if action == "deactivate" else reactivate)(row)
@@ -108,7 +108,7 @@ def list_channels():
 @bp.route("/channels/<int:channel_id>/edit", methods=["GET", "POST"])
 @role_required("admin")
 def edit_channel(channel_id=None):
-    channel = db.get_or_404(Channel, channel_id) if channel_id else None
+    channel = (queries.get_by_id(Channel, channel_id) or abort(404)) if channel_id else None
     form = _form(ChannelForm, channel)
     sites = queries.list_active_sites(include_id=channel.required_site_id if channel else None)
     form.required_site_id.choices = choices([(0, "Aucun"), *((s.id, s.label) for s in sites)])
@@ -117,7 +117,7 @@ def edit_channel(channel_id=None):
 
     def save():
         values = form.values(exclude=("required_site_id",))
-        values["required_site"] = db.session.get(Site, form.required_site_id.data or 0)
+        values["required_site"] = queries.get_by_id(Site, form.required_site_id.data)
         if channel is None:
             return svc.create_channel(**values)
         svc.update_channel(channel, **values)
@@ -136,7 +136,7 @@ def list_sites():
 @bp.route("/sites/<int:site_id>/edit", methods=["GET", "POST"])
 @role_required("admin")
 def edit_site(site_id=None):
-    site = db.get_or_404(Site, site_id) if site_id else None
+    site = (queries.get_by_id(Site, site_id) or abort(404)) if site_id else None
     form = _form(SiteForm, site)
     linked = {d.id for d in site.devices} if site else set()
     # "Aucun dispositif" is the absence of a device, not one a site can have: never offered, never kept.
@@ -168,7 +168,7 @@ def list_devices():
 @bp.route("/devices/<int:device_id>/edit", methods=["GET", "POST"])
 @role_required("admin")
 def edit_device(device_id=None):
-    device = db.get_or_404(Device, device_id) if device_id else None
+    device = (queries.get_by_id(Device, device_id) or abort(404)) if device_id else None
     form = _form(DeviceForm, device)
 
     def save():
@@ -195,7 +195,7 @@ def list_procedures():
 @bp.route("/procedures/<int:procedure_id>/edit", methods=["GET", "POST"])
 @role_required("admin")
 def edit_procedure(procedure_id=None):
-    procedure = db.get_or_404(Procedure, procedure_id) if procedure_id else None
+    procedure = (queries.get_by_id(Procedure, procedure_id) or abort(404)) if procedure_id else None
     form = _form(ProcedureForm, procedure)
     form.domain.render_kw = {"list": "domain-suggestions", "autocomplete": "off"}
 

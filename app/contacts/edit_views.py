@@ -12,7 +12,13 @@ from app.contacts.forms import MergeForm, QuickCreateForm, ResidentForm
 from app.contacts.merge import MERGE_FIELDS, MERGE_LABELS, default_choices, merge_residents
 from app.contacts.models import Resident
 from app.contacts.normalise import display_phone
-from app.contacts.queries import get_live_resident, latest_change_id, resident_history, resident_tickets
+from app.contacts.queries import (
+    get_live_resident,
+    get_resident,
+    latest_change_id,
+    resident_history,
+    resident_tickets,
+)
 from app.contacts.reads import record_read
 from app.contacts.services import (
     ResidentError,
@@ -98,7 +104,7 @@ def quick():
 @editors_only
 def edit(resident_id: int):
     """Edit; a save based on a stale version is refused, listing what was changed meanwhile."""
-    resident = db.session.get(Resident, resident_id) or abort(404)
+    resident = get_resident(resident_id) or abort(404)
     if resident.merged_into_id is not None:
         return redirect(url_for("contacts.edit", resident_id=get_live_resident(resident.id).id))
     form, stale = ResidentForm(obj=resident), []
@@ -120,7 +126,7 @@ def edit(resident_id: int):
         except StaleResidentError as exc:
             db.session.rollback()
             stale = exc.changes
-            resident = db.session.get(Resident, resident_id)
+            resident = get_resident(resident_id)
             form.version.data, form.seen_change.data = resident.version, latest_change_id(resident.id)
         except ResidentError as exc:
             db.session.rollback()
@@ -140,7 +146,7 @@ def _int(value) -> int | None:
 def merge_pick(resident_id: int):
     """Go to the merge screen for the record number typed on the resident page."""
     other_id = _int(request.args.get("other"))
-    if other_id is None or db.session.get(Resident, other_id) is None:
+    if other_id is None or get_resident(other_id) is None:
         flash("Numéro de fiche inconnu : indiquez le numéro de la fiche à fusionner.", "error")
         return redirect(url_for("contacts.show", resident_id=resident_id))
     return redirect(url_for("contacts.merge", resident_id=resident_id, other_id=other_id))
@@ -149,8 +155,8 @@ def merge_pick(resident_id: int):
 @editors_only
 def merge(resident_id: int, other_id: int):
     """Field by field, choose which value survives; the other record's tickets and history move here."""
-    survivor = db.session.get(Resident, resident_id) or abort(404)
-    other = db.session.get(Resident, other_id) or abort(404)
+    survivor = get_resident(resident_id) or abort(404)
+    other = get_resident(other_id) or abort(404)
     form = MergeForm()
     if form.validate_on_submit():
         choices = {f: request.form.get(f"choice-{f}") for f in MERGE_FIELDS}

@@ -48,6 +48,11 @@ def live_clause():
     return Resident.merged_into_id.is_(None) & Resident.anonymised_at.is_(None)
 
 
+def get_resident(resident_id: int | None) -> Resident | None:
+    """The resident record with this id as it is (merged or anonymised ones too); None when unknown."""
+    return db.session.get(Resident, resident_id) if resident_id is not None else None
+
+
 def get_live_resident(resident_id: int) -> Resident | None:
     """The resident with this id, following merge pointers to the survivor; None when unknown."""
     resident = db.session.get(Resident, resident_id)
@@ -255,3 +260,13 @@ def resident_history(resident_id: int, after_id: int = 0) -> list:
     stmt = (db.select(ResidentChange).where(ResidentChange.resident_id == resident_id, ResidentChange.id > after_id)
             .order_by(ResidentChange.id.desc()))
     return list(db.session.execute(stmt).scalars())
+
+
+def records_merged_into(resident_id: int) -> list[Resident]:
+    """Records merged into this one, directly or through a chain: they hold the same person's identity."""
+    found, frontier = [], [resident_id]
+    while frontier:
+        rows = list(db.session.execute(db.select(Resident).where(Resident.merged_into_id.in_(frontier))).scalars())
+        found += rows
+        frontier = [row.id for row in rows]
+    return found

@@ -12,7 +12,13 @@ from app.contacts.forms import FIELD_TITLES, NEED_LABELS, QuickCreateForm, Searc
 from app.contacts.labels import HISTORY_ACTIONS, change_value
 from app.contacts.models import Resident
 from app.contacts.normalise import display_phone, looks_like_phone
-from app.contacts.queries import SearchQueryError, get_live_resident, resident_history, resident_tickets
+from app.contacts.queries import (
+    SearchQueryError,
+    get_live_resident,
+    get_resident,
+    resident_history,
+    resident_tickets,
+)
 from app.contacts.reads import record_read, search_for
 from app.extensions import db
 from app.tickets.labels import OPEN_STATUSES, STATUS_LABELS
@@ -80,7 +86,7 @@ def _summary(resident: Resident) -> dict:
 @readers_only
 def show(resident_id: int):
     """The 360° view; every view is audited. A merged record leads to its survivor."""
-    resident = db.session.get(Resident, resident_id) or abort(404)
+    resident = get_resident(resident_id) or abort(404)
     if resident.merged_into_id is not None:
         return redirect(url_for("contacts.show", resident_id=get_live_resident(resident.id).id))
     record_read(current_user, resident, "record")

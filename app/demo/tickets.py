@@ -15,10 +15,11 @@ import click
 from app.auth.models import Agent
 from app.auth.services import create_agent
 from app.channels.models import Channel, Device, Procedure, Site
+from app.contacts.bulk import insert_residents
 from app.demo.accounts import DEMO_PASSWORD
 from app.demo.people import make_residents
 from app.extensions import db
-from app.tickets.bulk import insert_residents, insert_tickets
+from app.tickets.bulk import insert_tickets
 from app.tickets.models import Ticket
 from app.timeutil import PARIS
 

@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from flask_login import current_user, login_required
 
+from app.auth.access import TRAINING_SUPERVISORS
 from app.config import ROLE_LABELS
 from app.health import database_answers, health_report
 from app.home import home_actions
@@ -24,7 +25,7 @@ def _training_reminders() -> dict:
     """The agent's trainings expiring within 30 days or expired; for managers, how many of their agents'."""
     today = paris_day(utcnow())
     team = 0
-    if current_user.role in ("manager", "admin"):
+    if current_user.role in TRAINING_SUPERVISORS:
         sites = [current_user.site_id] if current_user.site_id else None
         team = len(expiring_trainings(today, EXPIRING_DAYS, site_ids=sites))
     return {"training_reminders": expiring_trainings(today, EXPIRING_DAYS, agent_id=current_user.id),

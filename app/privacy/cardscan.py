@@ -7,20 +7,18 @@ those values (each number replaced by the mask, everything around it kept) with 
 caller's transaction, and records one audit entry. This is the one writer that crosses domains: it
 repairs data at rest, whoever wrote it, and no domain service could see another's columns.
 
-Audit entries are immutable in the database (trigger of migrations 0006/0015); the trigger admits
-a change of their text columns only while an `audit_maskings` row exists, which only this module
-writes and removes again before the transaction ends.
+Audit entries are immutable in the database (trigger of migrations 0006/0015); the audit domain opens
+them for the masking, in the same transaction (`app.audit.masking.masking_window`).
 """
 
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, String, Text, and_, delete, insert, select, update
+from sqlalchemy import JSON, String, Text, and_, select, update
 
-from app.audit.models import AuditMasking
+from app.audit.masking import masking_window
 from app.audit.services import record
 from app.cardguard import EXEMPT_COLUMNS, holds_card_number, mask_value
 from app.extensions import db
-from app.timeutil import utcnow
 
 BATCH = 1000
 LISTED_IN_AUDIT = 200  # locations named in the audit entry's detail (ids and column names, no value)
@@ -68,20 +66,16 @@ def mask_stored_card_numbers(hits: list[CardHit], agent=None, agent_login: str |
     by_row: dict[tuple[str, str], list[str]] = {}
     for hit in hits:
         by_row.setdefault((hit.table, hit.row_id), []).append(hit.column)
-    masking = None
-    if any(hit.table == "audit_entries" for hit in hits):
-        masking = db.session.execute(insert(AuditMasking.__table__).values(at=utcnow())
-                                     .returning(AuditMasking.__table__.c.id)).scalar_one()
     masked = 0
-    for (table_name, row_id), names in by_row.items():
-        table = tables[table_name]
-        keys = list(table.primary_key.columns)
-        where = and_(*(key == key.type.python_type(part) for key, part in zip(keys, row_id.split("/"), strict=True)))
-        current = db.session.execute(select(*(table.c[name] for name in names)).where(where)).one()
-        values = {name: mask_value(value) for name, value in zip(names, current, strict=True)}
-        masked += db.session.execute(update(table).where(where).values(**values)).rowcount * len(names)
-    if masking is not None:
-        db.session.execute(delete(AuditMasking.__table__).where(AuditMasking.__table__.c.id == masking))
+    with masking_window(needed=any(hit.table == "audit_entries" for hit in hits)):
+        for (table_name, row_id), names in by_row.items():
+            table = tables[table_name]
+            keys = list(table.primary_key.columns)
+            where = and_(*(key == key.type.python_type(part)
+                           for key, part in zip(keys, row_id.split("/"), strict=True)))
+            current = db.session.execute(select(*(table.c[name] for name in names)).where(where)).one()
+            values = {name: mask_value(value) for name, value in zip(names, current, strict=True)}
+            masked += db.session.execute(update(table).where(where).values(**values)).rowcount * len(names)
     record("privacy.cards_masked", agent=agent, agent_login=agent_login, object_type="database",
            detail={"masked": masked, "columns": sorted({f"{h.table}.{h.column}" for h in hits}),
                    "rows": [f"{h.table}/{h.row_id}/{h.column}" for h in hits[:LISTED_IN_AUDIT]]})

@@ -4,14 +4,15 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, update
+from sqlalchemy import and_, exists, func
 
 from app.audit.services import record
 from app.contacts.models import Resident
 from app.extensions import db
-from app.privacy.services import anonymise_resident, erase_event_values
+from app.privacy.services import anonymise_resident
 from app.privacy.settings import RESIDENT_INACTIVITY_DAYS, TICKET_NOTES_RETENTION_DAYS, get_setting
 from app.tickets.models import Ticket
+from app.tickets.privacy import purge_ticket_notes
 from app.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
@@ -57,10 +58,7 @@ def apply_retention(dry_run: bool = True, now: datetime | None = None) -> Retent
     for resident_id, _last in plan.residents:
         anonymise_resident(db.session.get(Resident, resident_id), agent=None, reason="retention")
     ids = plan.note_ticket_ids
-    for start in range(0, len(ids), 500):
-        db.session.execute(update(Ticket).where(Ticket.id.in_(ids[start:start + 500])).values(notes=None)
-                           .execution_options(synchronize_session=False))
-    erase_event_values(ids, fields=("notes",))
+    purge_ticket_notes(ids)
     record("retention.run", detail={"residents_anonymised": len(plan.residents), "ticket_notes_purged": len(ids),
                                     "resident_cutoff": plan.resident_cutoff.isoformat(),
                                     "notes_cutoff": plan.notes_cutoff.isoformat()})

@@ -1,63 +1,18 @@
 """Anonymisation: erase who a resident is, keep their tickets for statistics with no way back to them."""
 
 from app.audit.services import record
-from app.contacts.models import Resident, ResidentChange
+from app.contacts.anonymise import erase_identity
+from app.contacts.models import Resident
 from app.contacts.normalise import name_key
+from app.contacts.queries import records_merged_into
 from app.contacts.services import record_change
 from app.extensions import db
-from app.tickets.models import Ticket, TicketEvent
+from app.tickets.privacy import anonymise_tickets_of
 from app.timeutil import utcnow
-
-# Identity and contact fields erased on the resident (arrondissement stays: a coarse statistic).
-ERASED_RESIDENT_FIELDS = {
-    "civility": None, "first_name": "", "last_name": "", "birth_date": None, "email": None, "phone": None,
-    "phone_alt": None, "address": None, "postal_code": None, "city": None, "account_ref": None,
-    "family_number": None, "needs": [], "consent_contact": False, "search_name": "",
-}
-# Ticket fields that are free text or identify the person; the statistical dimensions are never touched.
-ERASED_TICKET_FIELDS = ("notes", "requested_service_text", "family_number")
-# The service asked for (free text) is a dimension of the unmet-demand dashboard: it is kept, unless it
-# names the person; then it is replaced (not emptied, so the dashboard still counts the demand).
-ERASED_SERVICE_TEXT = "Service demandé (texte effacé)"
 
 
 class AnonymisationError(ValueError):
     """The resident cannot be anonymised (already done, or merged into another record)."""
-
-
-def erase_event_values(ticket_ids, fields=ERASED_TICKET_FIELDS) -> int:
-    """Blank the old and new values of `fields` in the history of these tickets; returns events changed."""
-    changed = 0
-    ids = list(ticket_ids)
-    for start in range(0, len(ids), 500):
-        events = db.session.execute(
-            db.select(TicketEvent).where(TicketEvent.ticket_id.in_(ids[start:start + 500]))).scalars()
-        for event in events:
-            changes = dict(event.changes or {})
-            hits = [key for key in fields if key in changes]
-            if hits:
-                for key in hits:
-                    changes[key] = [None, None]
-                event.changes = changes
-                changed += 1
-    return changed
-
-
-def _erase_change_history(resident_id: int) -> None:
-    changes = db.session.execute(db.select(ResidentChange).where(ResidentChange.resident_id == resident_id)).scalars()
-    for change in changes:
-        change.changes = {field: [None, None] for field in (change.changes or {})}
-        change.note = None
-
-
-def _merged_records(resident: Resident) -> list[Resident]:
-    """Records merged into this one (directly or through a chain): they hold the same person's identity."""
-    found, frontier = [], [resident.id]
-    while frontier:
-        rows = list(db.session.execute(db.select(Resident).where(Resident.merged_into_id.in_(frontier))).scalars())
-        found += rows
-        frontier = [row.id for row in rows]
-    return found
 
 
 def _identity_keys(resident: Resident) -> list[str]:
@@ -79,29 +34,10 @@ def names_person(text: str | None, keys: list[str]) -> bool:
 
 
 def _anonymise_one(resident: Resident, now) -> list[int]:
+    """Erase one record (contacts) and its tickets' free text (tickets); returns the ticket ids."""
     keys = _identity_keys(resident)
-    for field, value in ERASED_RESIDENT_FIELDS.items():
-        setattr(resident, field, value)
-    resident.anonymised_at = now
-    _erase_change_history(resident.id)
-    tickets = list(db.session.execute(db.select(Ticket).where(Ticket.resident_id == resident.id)).scalars())
-    for ticket in tickets:
-        ticket.notes = None
-        ticket.family_number = None
-        if names_person(ticket.requested_service_text, keys):
-            ticket.requested_service_text = ERASED_SERVICE_TEXT
-    erase_event_values([ticket.id for ticket in tickets], fields=("notes", "family_number"))
-    _erase_requested_text_in_events(tickets, keys)
-    return [ticket.id for ticket in tickets]
-
-
-def _erase_requested_text_in_events(tickets, keys) -> None:
-    events = db.session.execute(db.select(TicketEvent).where(
-        TicketEvent.ticket_id.in_([ticket.id for ticket in tickets]))).scalars()
-    for event in events:
-        pair = (event.changes or {}).get("requested_service_text")
-        if pair and any(names_person(value, keys) for value in pair if isinstance(value, str)):
-            event.changes = dict(event.changes) | {"requested_service_text": [None, ERASED_SERVICE_TEXT]}
+    erase_identity(resident, now)
+    return anonymise_tickets_of(resident.id, lambda text: names_person(text, keys))
 
 
 def anonymise_resident(resident: Resident, agent=None, reason: str = "request") -> Resident:
@@ -118,7 +54,7 @@ def anonymise_resident(resident: Resident, agent=None, reason: str = "request") 
             f"Cet usager a été fusionné dans l'usager n° {resident.merged_into_id} : anonymisez celui-ci.")
     now = utcnow()
     ticket_count = 0
-    for row in [resident, *_merged_records(resident)]:
+    for row in [resident, *records_merged_into(resident.id)]:
         ticket_count += len(_anonymise_one(row, now))
     record_change(resident, agent, "anonymised", {}, at=now)
     record("resident.anonymise", agent=agent, object_type="resident", object_id=resident.id,

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.auth.guards import role_required
 from app.contacts.models import Resident
+from app.contacts.queries import get_resident
 from app.contacts.reads import record_search, without_lone_surrogates
 from app.extensions import db
 from app.privacy.export import export_resident
@@ -20,7 +21,7 @@ bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
 
 def _resident_or_404(resident_id: int) -> Resident:
-    resident = db.session.get(Resident, resident_id)
+    resident = get_resident(resident_id)
     if resident is None:
         abort(404)
     return resident

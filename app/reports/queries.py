@@ -13,7 +13,7 @@ from app.channels.models import Channel, Device, Procedure, Site
 from app.extensions import db
 from app.reports.facts.models import WEEKLY, fact_activity, fact_handling, fact_procedures
 from app.reports.facts.weekly import week_start, whole_weeks
-from app.reports.models import ReportRun
+from app.reports.models import ReportFile, ReportResult, ReportRun
 from app.reports.params import ReportError, ReportParams
 
 
@@ -149,17 +149,29 @@ def reference_names() -> dict[str, dict[str, str]]:
             for kind in ("site", "channel", "device")}
 
 
-def site_choices() -> list[tuple[str, str]]:
-    """(code, label) of the active sites, for the dashboard form."""
-    return [tuple(r) for r in db.session.execute(select(Site.code, Site.label).where(Site.active).order_by(Site.id))]
-
-
-def channel_choices() -> list[tuple[str, str]]:
-    """(code, label) of the active channels, for the dashboard form."""
-    query = select(Channel.code, Channel.label).where(Channel.active).order_by(Channel.sort_order, Channel.id)
-    return [tuple(r) for r in db.session.execute(query)]
-
-
 def recent_runs(limit: int = 30):
     """The latest runs, scheduled ones included, newest first."""
     return db.session.execute(select(ReportRun).order_by(ReportRun.id.desc()).limit(limit)).scalars().all()
+
+
+def get_run(run_id: int) -> ReportRun | None:
+    """The report run with this id; None when unknown."""
+    return db.session.get(ReportRun, run_id)
+
+
+def get_result(run_id: int, result_id: int) -> ReportResult | None:
+    """The result `result_id` of run `run_id`; None when unknown or of another run."""
+    result = db.session.get(ReportResult, result_id)
+    return result if result is not None and result.run_id == run_id else None
+
+
+def run_files(run_id: int) -> dict:
+    """{format: (id, format, filename)} of the run's files, without their content."""
+    query = select(ReportFile.id, ReportFile.format, ReportFile.filename).where(ReportFile.run_id == run_id)
+    return {row.format: row for row in db.session.execute(query).all()}
+
+
+def run_file(run_id: int, fmt: str) -> ReportFile | None:
+    """The run's file in this format (content included); None when there is none."""
+    query = select(ReportFile).where(ReportFile.run_id == run_id, ReportFile.format == fmt)
+    return db.session.execute(query).scalar_one_or_none()

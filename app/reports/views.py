@@ -17,24 +17,25 @@ from flask import (
 from flask_login import current_user
 
 from app.audit.services import record
+from app.auth.access import REPORT_READERS
 from app.auth.guards import role_required
+from app.channels.queries import list_active_channels, list_active_sites
 from app.extensions import db
 from app.health import freshness_summary
 from app.jobs import redis_available
 from app.reports.forms import PILOT_PERIOD, DashboardForm, last_12_months, period_presets
 from app.reports.freshness import facts_label
 from app.reports.labels import heading, summary_label, table_label
-from app.reports.models import ReportFile, ReportResult, ReportRun
+from app.reports.models import ReportRun
 from app.reports.params import ReportError, ReportParams
 from app.reports.present import stored_for_people
-from app.reports.queries import channel_choices, has_facts, recent_runs, site_choices
+from app.reports.queries import get_result, get_run, has_facts, recent_runs, run_file, run_files
 from app.reports.registry import REPORTS
 from app.reports.services import max_in_process_days, request_run
 from app.reports.tables import format_value
 from app.timeutil import paris_day, to_paris, utcnow
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-MANAGERS = ("manager", "admin")
 MIMETYPES = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -48,7 +49,8 @@ def _day_arg(name: str) -> date | None:
 
 def _form(presets) -> DashboardForm:
     reports = [(name, spec.title) for name, spec in REPORTS.items()]
-    form = DashboardForm().set_choices(site_choices(), channel_choices(), reports)
+    form = DashboardForm().set_choices([(s.code, s.label) for s in list_active_sites()],
+                                       [(c.code, c.label) for c in list_active_channels()], reports)
     if not form.is_submitted():
         form.reports.data = list(REPORTS)
         today = paris_day(utcnow())
@@ -64,7 +66,7 @@ def _presets() -> list[tuple[str, date, date]]:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@role_required(*MANAGERS)
+@role_required(*REPORT_READERS)
 def dashboard():
     presets = _presets()
     form, service_up = _form(presets), redis_available()
@@ -84,15 +86,14 @@ def dashboard():
 
 
 def _run_or_404(run_id: int) -> ReportRun:
-    return db.session.get(ReportRun, run_id) or abort(404)
+    return get_run(run_id) or abort(404)
 
 
 @bp.route("/runs/<int:run_id>")
-@role_required(*MANAGERS)
+@role_required(*REPORT_READERS)
 def run(run_id):
     report_run = _run_or_404(run_id)
-    files = {f.format: f for f in db.session.execute(
-        db.select(ReportFile.id, ReportFile.format, ReportFile.filename).where(ReportFile.run_id == run_id)).all()}
+    files = run_files(run_id)
     try:
         params = ReportParams.from_dict(report_run.params)
         start, end = params.start, params.end
@@ -113,26 +114,25 @@ def run_title(report_run: ReportRun) -> str:
 
 
 @bp.route("/runs/<int:run_id>/status")
-@role_required(*MANAGERS)
+@role_required(*REPORT_READERS)
 def run_status(run_id):
     report_run = _run_or_404(run_id)
     return jsonify(status=report_run.status, progress=report_run.progress, error=report_run.error)
 
 
 @bp.route("/runs/<int:run_id>/charts/<int:result_id>.svg")
-@role_required(*MANAGERS)
+@role_required(*REPORT_READERS)
 def chart(run_id, result_id):
-    result = db.session.get(ReportResult, result_id)
-    if result is None or result.run_id != run_id or not result.chart_svg:
+    result = get_result(run_id, result_id)
+    if result is None or not result.chart_svg:
         abort(404)
     return result.chart_svg, 200, {"Content-Type": "image/svg+xml; charset=utf-8"}
 
 
 @bp.route("/runs/<int:run_id>/export.<fmt>")
-@role_required(*MANAGERS)
+@role_required(*REPORT_READERS)
 def export(run_id, fmt):
-    exported = db.session.execute(db.select(ReportFile).where(ReportFile.run_id == run_id,
-                                                             ReportFile.format == fmt)).scalar_one_or_none()
+    exported = run_file(run_id, fmt)
     if exported is None or fmt not in MIMETYPES:
         abort(404)
     record("report.export", object_type="report_run", object_id=run_id,

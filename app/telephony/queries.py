@@ -23,6 +23,11 @@ def residents_for_number(e164: str | None, limit: int = 5) -> list[Resident]:
         .order_by(Resident.last_contact_at.desc().nulls_last(), Resident.id).limit(limit)).scalars())
 
 
+def get_call(call_id: int) -> Call | None:
+    """The call with this id; None when unknown."""
+    return db.session.get(Call, call_id)
+
+
 def get_call_by_external_id(call_id: str) -> Call | None:
     return db.session.execute(db.select(Call).where(Call.call_id == call_id)).scalar_one_or_none()
 

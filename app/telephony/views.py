@@ -4,19 +4,18 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user
 
 from app.audit.services import record
+from app.auth.access import CALL_LOG_ROLES
 from app.auth.guards import role_required
 from app.contacts.normalise import display_phone
 from app.extensions import db
 from app.telephony.forms import CalledBackForm
 from app.telephony.labels import CAUSE_LABELS, DIRECTION_LABELS, STATE_LABELS
-from app.telephony.models import STATES, Call
+from app.telephony.models import STATES
 from app.telephony.panel import current_call_id, panel_data
-from app.telephony.queries import list_calls
+from app.telephony.queries import get_call, list_calls
 from app.telephony.services import CallError, mark_called_back
 
 bp = Blueprint("telephony", __name__, url_prefix="/telephony")
-
-CALL_LOG_ROLES = ("operator_3975", "manager")
 
 
 @bp.route("/calls")
@@ -36,7 +35,7 @@ def calls():
 @bp.route("/calls/<int:call_id>/called-back", methods=["POST"])
 @role_required("operator_3975")
 def called_back(call_id: int):
-    call = db.session.get(Call, call_id)
+    call = get_call(call_id)
     if call is None:
         abort(404)
     if CalledBackForm().validate_on_submit():
@@ -62,7 +61,7 @@ def panel():
 @role_required("operator_3975")
 def panel_call(call_id: int):
     """The caller's panel for one of the operator's calls (JSON, fetched once per call)."""
-    call = db.session.get(Call, call_id)
+    call = get_call(call_id)
     if call is None or call.agent_id != current_user.id:
         abort(404)
     data = panel_data(call, current_user)

@@ -6,13 +6,11 @@ Role profiles and pickers live in `pickers.py` (imported here for the views).
 from flask import Blueprint, abort
 from flask_login import current_user
 
-from app.auth.access import TICKET_ROLES, can_view_ticket
+from app.auth.access import TICKET_LIST_ROLES as LIST_ROLES  # noqa: F401 - the list views' name for it
+from app.auth.access import can_view_ticket
 from app.auth.sessions import residents_looked_up
-from app.extensions import db
 from app.tickets.models import Ticket
 from app.tickets.pickers import (  # noqa: F401 - the views' helpers, in one import
-    PAYMENT_ROLES,
-    ROLE_CHANNEL_CODE,
     ROLE_FIELDS,
     Profile,
     equipment_warning_for,
@@ -21,13 +19,12 @@ from app.tickets.pickers import (  # noqa: F401 - the views' helpers, in one imp
     procedure_label,
     profile_for,
 )
+from app.tickets.queries import get_ticket
 
 
 def new_blueprint() -> Blueprint:
     """An empty tickets blueprint; `views.build_blueprint` puts the pages on it (one per app)."""
     return Blueprint("tickets", __name__, url_prefix="/tickets")
-
-LIST_ROLES = TICKET_ROLES + ("manager",)
 
 # What a new ticket starts as: a counter visit or a call is usually dealt with at once. The outcome is
 # the agent's to choose: a rushed save records no success nobody saw.
@@ -45,7 +42,7 @@ def ticket_or_404(ticket_id: int, check=_can_view) -> Ticket:
 
     By default: `can_view_ticket`, with the residents whose page the agent opened in this session.
     """
-    ticket = db.session.get(Ticket, ticket_id)
+    ticket = get_ticket(ticket_id)
     if ticket is None:
         abort(404)
     if not check(current_user, ticket):

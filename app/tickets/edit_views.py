@@ -7,7 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.audit.services import record
 from app.auth.access import can_edit_ticket
 from app.channels.models import Channel, Device, Site
-from app.channels.queries import list_active_channels, list_active_devices, list_active_sites
+from app.channels.queries import get_by_id, list_active_channels, list_active_devices, list_active_sites
 from app.extensions import db
 from app.tickets.blueprint import (
     ROLE_FIELDS,
@@ -114,8 +114,8 @@ def transfer(ticket_id: int):
     form.device_id.choices = choices([("", "— choisi à l'accueil —")] + devices)
     problems: list[str] = []
     if form.validate_on_submit():
-        channel, site = db.session.get(Channel, form.channel_id.data), db.session.get(Site, form.site_id.data)
-        device = db.session.get(Device, form.device_id.data) if form.device_id.data else None
+        channel, site = get_by_id(Channel, form.channel_id.data), get_by_id(Site, form.site_id.data)
+        device = get_by_id(Device, form.device_id.data)
         try:
             if channel is None or site is None:
                 raise TicketError([("channel_id" if channel is None else "site_id", "Choisissez le canal et le site.")])

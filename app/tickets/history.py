@@ -53,3 +53,37 @@ def fields_changed_since(ticket_id: int, version: int) -> list[str]:
     for changes in rows:
         changed.update(changes or {})
     return [field for field in TRACKED if field in changed]
+
+
+def _events_of(ticket_ids):
+    """The events of these tickets, read 500 tickets at a time."""
+    ids = list(ticket_ids)
+    for start in range(0, len(ids), 500):
+        yield from db.session.execute(
+            db.select(TicketEvent).where(TicketEvent.ticket_id.in_(ids[start:start + 500]))).scalars()
+
+
+def erase_event_values(ticket_ids, fields) -> int:
+    """Blank the old and new values of `fields` in the history of these tickets; returns events changed.
+
+    The history is append-only but for this: what is erased from a ticket is erased from its past too.
+    """
+    changed = 0
+    for event in _events_of(ticket_ids):
+        changes = dict(event.changes or {})
+        hits = [key for key in fields if key in changes]
+        if hits:
+            for key in hits:
+                changes[key] = [None, None]
+            event.changes = changes
+            changed += 1
+    return changed
+
+
+def replace_event_value(ticket_ids, field: str, matches, replacement: str) -> None:
+    """In the history of these tickets, a change of `field` whose old or new text `matches` (a predicate)
+    becomes a change to `replacement`, the old text gone."""
+    for event in _events_of(ticket_ids):
+        pair = (event.changes or {}).get(field)
+        if pair and any(matches(value) for value in pair if isinstance(value, str)):
+            event.changes = dict(event.changes) | {field: [None, replacement]}

@@ -82,6 +82,11 @@ def enqueue_import(run: ImportRun):
                    result_ttl=RESULT_TTL, failure_ttl=7 * 24 * 3600)
 
 
+def get_import_run(run_id: int) -> ImportRun | None:
+    """The import run with this id; None when unknown."""
+    return db.session.get(ImportRun, run_id)
+
+
 def list_import_runs(limit: int = 10) -> list[ImportRun]:
     """The latest import runs, newest first."""
     return list(db.session.execute(db.select(ImportRun).order_by(ImportRun.id.desc()).limit(limit)).scalars())

@@ -2,18 +2,18 @@
 
 import logging
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.auth.guards import role_required
 from app.extensions import db
 from app.tickets.forms import ImportForm
-from app.tickets.import_models import ImportRun
 from app.tickets.import_runs import (
     DuplicateImportError,
     FileNameCardError,
     create_import_run,
     enqueue_import,
+    get_import_run,
     list_import_runs,
 )
 from app.tickets.importing import RUN_STATUS_LABELS, STAGES
@@ -52,14 +52,14 @@ def import_upload():
 @role_required("admin")
 def import_run(import_id: int):
     """An import run: its progress while the job works (lines read, errors so far), then its result."""
-    run = db.get_or_404(ImportRun, import_id)
+    run = get_import_run(import_id) or abort(404)
     return render_template("tickets/import_run.html", run=run, stages=STAGES, statuses=RUN_STATUS_LABELS)
 
 
 @role_required("admin")
 def import_run_status(import_id: int):
     """The run's progress as JSON, for the page's progress bar."""
-    run = db.get_or_404(ImportRun, import_id)
+    run = get_import_run(import_id) or abort(404)
     return jsonify(status=run.status, status_label=RUN_STATUS_LABELS[run.status], stage=STAGES.get(run.stage or "", ""), lines_read=run.lines_read,
                    lines_total=run.lines_total, errors=run.error_count, percent=run.percent)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from flask import abort
 
+from app.auth.access import PAYMENT_ROLES, ROLE_CHANNEL
 from app.channels.cache import attach, reference_snapshot
 from app.channels.labels import owner_label
 from app.channels.models import Channel, Device, Procedure, Site
@@ -25,9 +26,6 @@ ROLE_FIELDS = {
     "facil_familles": ("family_number", "procedure_id", "mode", "outcome", "status", "requested_procedure_id",
                        "requested_service_text", "notes"),
 }
-# Roles whose procedures may include an assisted payment (never on the phone).
-PAYMENT_ROLES = ("counter_agent", "facil_familles")
-ROLE_CHANNEL_CODE = {"counter_agent": "counter", "operator_3975": "phone_3975", "facil_familles": "facil_familles"}
 
 
 @dataclass
@@ -43,10 +41,10 @@ class Profile:
 
 def profile_for(agent) -> Profile:
     """The role's channel and site (home site for counters, the channel's required site for 3975). 403 if none."""
-    if agent.role not in ROLE_CHANNEL_CODE:
+    if agent.role not in ROLE_CHANNEL:
         abort(403)
     snapshot = reference_snapshot()
-    channel = snapshot.channels.get(ROLE_CHANNEL_CODE[agent.role])
+    channel = snapshot.channels.get(ROLE_CHANNEL[agent.role])
     if channel is None:
         abort(403)
     site = channel.required_site or snapshot.sites.get(agent.site_id)
@@ -61,7 +59,7 @@ def profile_for(agent) -> Profile:
 
 def equipment_warning_for(role: str, site: Site | None) -> str | None:
     """What stops an agent of `role` at `site` from logging a ticket (a counter without any device), or None."""
-    code = ROLE_CHANNEL_CODE.get(role)
+    code = ROLE_CHANNEL.get(role)
     channel = reference_snapshot().channels.get(code) if code else None
     return equipment_warning(channel, site) if channel is not None else None
 

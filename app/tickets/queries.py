@@ -179,6 +179,11 @@ def journey(ticket: Ticket) -> list[Ticket]:
         current = following
 
 
+def get_ticket(ticket_id: int) -> Ticket | None:
+    """The ticket with this id; None when unknown."""
+    return db.session.get(Ticket, ticket_id)
+
+
 def get_ticket_by_reference(reference: str) -> Ticket | None:
     return db.session.execute(select(Ticket).where(Ticket.reference == reference)).scalar_one_or_none()
 

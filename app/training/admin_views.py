@@ -5,15 +5,16 @@ from flask_login import current_user
 
 from app.auth.guards import role_required
 from app.channels.models import Channel, Procedure, Site
-from app.channels.queries import get_by_code, list_active_channels, list_active_procedures
+from app.channels.queries import get_by_code, get_by_id, list_active_channels, list_active_procedures
 from app.extensions import db
 from app.training.blueprint import module_choices
 from app.training.forms import ImportForm, ModuleForm, RequirementForm, SitePolicyForm, choices
 from app.training.importing import import_training
 from app.training.labels import POLICY_LABELS
-from app.training.models import TrainingModule, TrainingRequirement
 from app.training.queries import (
+    get_module,
     get_module_by_code,
+    get_requirement,
     list_modules,
     list_requirements,
     requirement_labels,
@@ -38,7 +39,7 @@ def modules():
 
 @role_required("admin")
 def edit_module(module_id=None):
-    module = db.session.get(TrainingModule, module_id) if module_id else None
+    module = get_module(module_id) if module_id else None
     if module_id and module is None:
         abort(404)
     form = ModuleForm(obj=module)
@@ -89,7 +90,7 @@ def requirements():
 
 @role_required("admin")
 def delete_requirement(requirement_id):
-    requirement = db.session.get(TrainingRequirement, requirement_id) or abort(404)
+    requirement = get_requirement(requirement_id) or abort(404)
     remove_requirement(requirement, by=current_user)
     db.session.commit()
     flash("Exigence retirée.", "success")
@@ -103,7 +104,7 @@ def sites():
     policies = site_policies()
     form.site.choices = choices((str(site.id), site.label) for site, _policy in policies)
     if form.validate_on_submit():
-        site = db.session.get(Site, int(form.site.data))
+        site = get_by_id(Site, int(form.site.data))
         changed = set_site_policy(site, form.on_missing.data, by=current_user)
         db.session.commit()
         flash(f"{site.label} : règle enregistrée." if changed else f"{site.label} : règle inchangée.", "success")

@@ -5,7 +5,7 @@ from datetime import date
 from flask import Blueprint, abort
 
 from app.auth.models import Agent
-from app.extensions import db
+from app.auth.queries import get_agent
 from app.timeutil import paris_day, utcnow
 from app.training import cache as rules_cache
 from app.training.forms import choices
@@ -23,16 +23,13 @@ def new_blueprint() -> Blueprint:
     return bp
 
 
-MANAGERS = ("manager", "admin")
-
-
 def today() -> date:
     """Today in Paris: statuses are computed for it."""
     return paris_day(utcnow())
 
 
 def agent_or_404(agent_id: int) -> Agent:
-    return db.session.get(Agent, agent_id) or abort(404)
+    return get_agent(agent_id) or abort(404)
 
 
 def module_choices() -> list:

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, func, or_
 
+from app.auth.access import TICKET_ROLES
 from app.auth.models import Agent
 from app.channels.models import Channel, Procedure, Site
 from app.extensions import db
@@ -12,7 +13,6 @@ from app.training.labels import SCOPE_LABELS
 from app.training.models import TrainingModule, TrainingRecord, TrainingRequirement, TrainingSitePolicy
 
 EXPIRING_DAYS = 30
-AGENT_ROLES = ("counter_agent", "operator_3975", "facil_familles")  # agents who log tickets
 
 
 def status_on(expires_on: date | None, today: date) -> str:
@@ -29,6 +29,16 @@ def list_modules(active_only: bool = False) -> list[TrainingModule]:
     if active_only:
         query = query.where(TrainingModule.active.is_(True))
     return list(db.session.execute(query).scalars())
+
+
+def get_module(module_id: int) -> TrainingModule | None:
+    """The training module with this id; None when unknown."""
+    return db.session.get(TrainingModule, module_id)
+
+
+def get_requirement(requirement_id: int) -> TrainingRequirement | None:
+    """The requirement with this id; None when unknown."""
+    return db.session.get(TrainingRequirement, requirement_id)
 
 
 def get_module_by_code(code: str) -> TrainingModule | None:
@@ -143,7 +153,7 @@ def expiring_trainings(today: date, within_days: int, site_ids: list[int] | None
 
 def agents_in_scope(site_id: int | None = None) -> list[Agent]:
     """Active agents who log tickets, by site then name (one site when `site_id` is given)."""
-    query = (db.select(Agent).where(Agent.active.is_(True), Agent.role.in_(AGENT_ROLES))
+    query = (db.select(Agent).where(Agent.active.is_(True), Agent.role.in_(TICKET_ROLES))
              .order_by(Agent.site_id, Agent.name))
     if site_id is not None:
         query = query.where(Agent.site_id == site_id)
@@ -172,10 +182,10 @@ def coverage_counts(day: date, site_ids: list[int] | None = None) -> tuple[list[
     Agents are the active ones who log tickets and have a home site.
     """
     agents = db.select(Agent.site_id, func.count(Agent.id)).where(
-        Agent.active.is_(True), Agent.role.in_(AGENT_ROLES), Agent.site_id.is_not(None)).group_by(Agent.site_id)
+        Agent.active.is_(True), Agent.role.in_(TICKET_ROLES), Agent.site_id.is_not(None)).group_by(Agent.site_id)
     valid = (db.select(Agent.site_id, TrainingRecord.module_id, func.count(func.distinct(Agent.id)))
              .join(TrainingRecord, TrainingRecord.agent_id == Agent.id)
-             .where(Agent.active.is_(True), Agent.role.in_(AGENT_ROLES), Agent.site_id.is_not(None),
+             .where(Agent.active.is_(True), Agent.role.in_(TICKET_ROLES), Agent.site_id.is_not(None),
                     TrainingRecord.trained_on <= day,
                     or_(TrainingRecord.expires_on.is_(None), TrainingRecord.expires_on > day))
              .group_by(Agent.site_id, TrainingRecord.module_id))

@@ -7,13 +7,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from app.audit.services import record
-from app.auth.access import can_manage_training, can_view_training_of
+from app.auth.access import TRAINING_SUPERVISORS, can_manage_training, can_view_training_of
 from app.auth.guards import role_required
 from app.channels.queries import list_active_sites
 from app.extensions import db
 from app.training import admin_views
 from app.training.blueprint import (
-    MANAGERS,
     agent_or_404,
     livret_context,
     module_choices,
@@ -42,7 +41,7 @@ def my_record():
     return render_template("training/livret.html", own=True, **livret_context(current_user))
 
 
-@role_required(*MANAGERS)
+@role_required(*TRAINING_SUPERVISORS)
 def agents():
     """Agents who log tickets with each module's status; the trainings expiring within 30 days or expired."""
     sites = list_active_sites()
@@ -61,7 +60,7 @@ def agents():
                            sites=sites, site_id=site_id)
 
 
-@role_required(*MANAGERS)
+@role_required(*TRAINING_SUPERVISORS)
 def agent(agent_id):
     """An agent's livret; admins record a session here."""
     person = agent_or_404(agent_id)

@@ -2,11 +2,11 @@
 
 import pytest
 
+from app.contacts.bulk import insert_residents
 from app.contacts.models import ResidentNameWord
 from app.contacts.queries import search_residents
 from app.contacts.services import create_resident, update_resident
 from app.extensions import db
-from app.tickets.bulk import insert_residents
 
 
 @pytest.fixture

@@ -9,11 +9,12 @@ from sqlalchemy import text
 from app.audit.models import AuditEntry
 from app.contacts.models import Resident, ResidentChange
 from app.extensions import db
-from app.privacy.services import ERASED_SERVICE_TEXT, AnonymisationError, anonymise_resident
+from app.privacy.services import AnonymisationError, anonymise_resident
 from app.reports.facts.refresh import refresh_facts
 from app.reports.params import ReportParams
 from app.reports.registry import REPORTS, as_json, compute_report
 from app.tickets.models import Ticket, TicketEvent
+from app.tickets.privacy import ERASED_SERVICE_TEXT
 from app.timeutil import utcnow
 from tests.conftest import text_of as _text_of
 from tests.security.factories import make_resident, make_ticket
