@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from app.audit.services import record
+from app.auth.current import request_actor
 from app.contacts.blueprint import editors_only
 from app.contacts.duplicates import find_likely_duplicates
 from app.contacts.forms import MergeForm, QuickCreateForm, ResidentForm
@@ -38,14 +39,15 @@ def _unconfirmed(duplicates, confirmed: str | None) -> list:
     seen = {part for part in (confirmed or "").split(",") if part}
     unconfirmed = [r for r in duplicates if str(r.id) not in seen]
     if unconfirmed:
+        actor = request_actor()
         for resident in duplicates:
-            record_read(current_user, resident, "duplicates")
+            record_read(actor, resident, "duplicates")
         db.session.commit()
     return unconfirmed
 
 
 def _created(resident: Resident, next_path: str | None = None):
-    record("resident.create", object_type="resident", object_id=resident.id, resident_id=resident.id)
+    record("resident.create", request_actor(), object_type="resident", object_id=resident.id, resident_id=resident.id)
     db.session.commit()
     flash(f"Usager {resident.full_name} créé.", "success")
     if next_path:
@@ -104,7 +106,7 @@ def edit(resident_id: int):
     form, stale = ResidentForm(obj=resident), []
     if not form.is_submitted():
         form.version.data, form.seen_change.data = resident.version, latest_change_id(resident.id)
-        record_read(current_user, resident, "edit_form")
+        record_read(request_actor(), resident, "edit_form")
         db.session.commit()
     elif form.validate():
         try:
@@ -112,8 +114,8 @@ def edit(resident_id: int):
                                       expected_version=_int(form.version.data),
                                       seen_change_id=_int(form.seen_change.data) or 0)
             if changes:
-                record("resident.update", object_type="resident", object_id=resident.id, resident_id=resident.id,
-                       detail={"fields": sorted(changes)})
+                record("resident.update", request_actor(), object_type="resident", object_id=resident.id,
+                       resident_id=resident.id, detail={"fields": sorted(changes)})
             db.session.commit()
             flash("Modifications enregistrées." if changes else "Aucune modification.", "success")
             return redirect(url_for("contacts.show", resident_id=resident.id))
@@ -155,7 +157,7 @@ def merge(resident_id: int, other_id: int):
     if form.validate_on_submit():
         choices = {f: request.form.get(f"choice-{f}") for f in MERGE_FIELDS}
         try:
-            result = merge_residents(survivor, other, choices, current_user)
+            result = merge_residents(survivor, other, choices, current_user, actor=request_actor())
             db.session.commit()
             flash(f"Fiches fusionnées : {len(result['tickets'])} ticket(s) rattaché(s) à cette fiche.", "success")
             return redirect(url_for("contacts.show", resident_id=survivor.id))
@@ -166,8 +168,9 @@ def merge(resident_id: int, other_id: int):
     if survivor.id == other.id or survivor.merged_into_id or other.merged_into_id:
         flash("Ces fiches ne peuvent pas être fusionnées (même fiche, ou l'une est déjà fusionnée).", "error")
         return redirect(url_for("contacts.show", resident_id=get_live_resident(resident_id).id))
+    actor = request_actor()
     for resident in (survivor, other):
-        record_read(current_user, resident, "merge")
+        record_read(actor, resident, "merge")
     db.session.commit()
     return render_template("contacts/merge.html", form=form, survivor=survivor, other=other, fields=MERGE_FIELDS,
                            labels=MERGE_LABELS, choices=default_choices(survivor, other),

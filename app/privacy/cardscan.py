@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import JSON, String, Text, and_, delete, insert, select, update
 
+from app.audit.actor import Actor
 from app.audit.models import AuditMasking
 from app.audit.services import record
 from app.cardguard import EXEMPT_COLUMNS, holds_card_number, mask_value
@@ -60,9 +61,9 @@ def scan_card_numbers() -> list[CardHit]:
     return hits
 
 
-def mask_stored_card_numbers(hits: list[CardHit], agent=None, agent_login: str | None = None) -> int:
+def mask_stored_card_numbers(hits: list[CardHit], actor: Actor) -> int:
     """Replace each card number of `hits` by the mask (values re-read, so nothing else changes) and record
-    an audit entry. Flushes in the caller's transaction, which commits or rolls back everything at once.
+    an audit entry for `actor`. Flushes in the caller's transaction, which commits or rolls back everything at once.
     Returns the number of values masked."""
     tables = {table.name: table for table in db.metadata.sorted_tables}
     by_row: dict[tuple[str, str], list[str]] = {}
@@ -82,7 +83,7 @@ def mask_stored_card_numbers(hits: list[CardHit], agent=None, agent_login: str |
         masked += db.session.execute(update(table).where(where).values(**values)).rowcount * len(names)
     if masking is not None:
         db.session.execute(delete(AuditMasking.__table__).where(AuditMasking.__table__.c.id == masking))
-    record("privacy.cards_masked", agent=agent, agent_login=agent_login, object_type="database",
+    record("privacy.cards_masked", actor, object_type="database",
            detail={"masked": masked, "columns": sorted({f"{h.table}.{h.column}" for h in hits}),
                    "rows": [f"{h.table}/{h.row_id}/{h.column}" for h in hits[:LISTED_IN_AUDIT]]})
     db.session.flush()

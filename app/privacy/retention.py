@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, func, update
 
+from app.audit.actor import Actor
 from app.audit.services import record
 from app.contacts.models import Resident
 from app.extensions import db
@@ -44,8 +45,10 @@ def old_notes_query(cutoff: datetime):
             .order_by(Ticket.id))
 
 
-def apply_retention(dry_run: bool = True, now: datetime | None = None) -> RetentionPlan:
-    """List (dry run) or apply the retention rules; audited when applied. Flushes, does not commit."""
+def apply_retention(dry_run: bool = True, now: datetime | None = None, *, actor: Actor | None = None) -> RetentionPlan:
+    """List (dry run) or apply the retention rules; audited when applied, for `actor` (the admin who runs it
+    from the page; by default the system: the nightly job, the command). Flushes, does not commit."""
+    actor = actor or Actor.system()
     now = now or utcnow()
     plan = RetentionPlan(resident_cutoff=now - timedelta(days=get_setting(RESIDENT_INACTIVITY_DAYS)),
                          notes_cutoff=now - timedelta(days=get_setting(TICKET_NOTES_RETENTION_DAYS)),
@@ -55,13 +58,13 @@ def apply_retention(dry_run: bool = True, now: datetime | None = None) -> Retent
     if dry_run:
         return plan
     for resident_id, _last in plan.residents:
-        anonymise_resident(db.session.get(Resident, resident_id), agent=None, reason="retention")
+        anonymise_resident(db.session.get(Resident, resident_id), agent=None, reason="retention", actor=actor)
     ids = plan.note_ticket_ids
     for start in range(0, len(ids), 500):
         db.session.execute(update(Ticket).where(Ticket.id.in_(ids[start:start + 500])).values(notes=None)
                            .execution_options(synchronize_session=False))
     erase_event_values(ids, fields=("notes",))
-    record("retention.run", detail={"residents_anonymised": len(plan.residents), "ticket_notes_purged": len(ids),
+    record("retention.run", actor, detail={"residents_anonymised": len(plan.residents), "ticket_notes_purged": len(ids),
                                     "resident_cutoff": plan.resident_cutoff.isoformat(),
                                     "notes_cutoff": plan.notes_cutoff.isoformat()})
     db.session.flush()

@@ -1,5 +1,6 @@
 """Anonymisation: erase who a resident is, keep their tickets for statistics with no way back to them."""
 
+from app.audit.actor import Actor
 from app.audit.services import record
 from app.contacts.models import Resident, ResidentChange
 from app.contacts.normalise import name_key
@@ -104,7 +105,8 @@ def _erase_requested_text_in_events(tickets, keys) -> None:
             event.changes = dict(event.changes) | {"requested_service_text": [None, ERASED_SERVICE_TEXT]}
 
 
-def anonymise_resident(resident: Resident, agent=None, reason: str = "request") -> Resident:
+def anonymise_resident(resident: Resident, agent=None, reason: str = "request", *,
+                       actor: Actor | None = None) -> Resident:
     """Erase a resident's identity, contact details and history values, and their tickets' free text.
 
     Tickets keep every statistical dimension (site, channel, procedure, dates, status, outcome...).
@@ -121,7 +123,7 @@ def anonymise_resident(resident: Resident, agent=None, reason: str = "request") 
     for row in [resident, *_merged_records(resident)]:
         ticket_count += len(_anonymise_one(row, now))
     record_change(resident, agent, "anonymised", {}, at=now)
-    record("resident.anonymise", agent=agent, object_type="resident", object_id=resident.id,
+    record("resident.anonymise", actor or Actor(agent), object_type="resident", object_id=resident.id,
            resident_id=resident.id, detail={"reason": reason, "tickets": ticket_count})
     db.session.flush()
     return resident

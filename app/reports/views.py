@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user
 
 from app.audit.services import record
+from app.auth.current import request_actor
 from app.auth.guards import role_required
 from app.extensions import db
 from app.health import freshness_summary
@@ -135,7 +136,7 @@ def export(run_id, fmt):
                                                              ReportFile.format == fmt)).scalar_one_or_none()
     if exported is None or fmt not in MIMETYPES:
         abort(404)
-    record("report.export", object_type="report_run", object_id=run_id,
+    record("report.export", request_actor(), object_type="report_run", object_id=run_id,
            detail={"format": fmt})
     db.session.commit()
     return send_file(io.BytesIO(exported.content), mimetype=MIMETYPES[fmt], as_attachment=True,

@@ -6,6 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.services import record
 from app.auth.access import can_edit_ticket
+from app.auth.current import request_actor
 from app.channels.models import Channel, Device, Site
 from app.channels.queries import list_active_channels, list_active_devices, list_active_sites
 from app.extensions import db
@@ -47,7 +48,7 @@ def edit(ticket_id: int):
     form = TicketForm(obj=ticket)
     if not form.is_submitted():
         form.version.data = ticket.version
-        record("ticket.view", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
+        record("ticket.view", request_actor(), object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
                detail={"page": "edit_form"})
         db.session.commit()
     devices = [d for d in list_active_devices(ticket.site, include_id=ticket.device_id) if d.code != "none"]
@@ -60,7 +61,7 @@ def edit(ticket_id: int):
         seen = _version(form)
         try:
             update_ticket(ticket, values, current_user, expected_version=seen)
-            record("ticket.update", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id)
+            record("ticket.update", request_actor(), object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id)
             db.session.commit()
         except StaleTicketError as exc:
             db.session.rollback()
@@ -89,7 +90,7 @@ def status(ticket_id: int):
         try:
             change_status(ticket, form.status.data, current_user, outcome=form.outcome.data or None,
                           expected_version=_version(form))
-            record("ticket.status", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
+            record("ticket.status", request_actor(), object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
                    detail={"status": ticket.status})
             db.session.commit()
             flash(f"Ticket {ticket.reference} : {STATUS_LABELS[ticket.status]}.", "success")
@@ -121,7 +122,7 @@ def transfer(ticket_id: int):
                 raise TicketError([("channel_id" if channel is None else "site_id", "Choisissez le canal et le site.")])
             new = transfer_ticket(ticket, current_user, channel, site, device, form.note.data or None,
                                   expected_version=_version(form))
-            record("ticket.transfer", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
+            record("ticket.transfer", request_actor(), object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
                    detail={"to": new.reference})
             db.session.commit()
         except StaleTicketError:
