@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.audit.services import record
 from app.auth.current import request_actor
 from app.contacts.blueprint import editors_only
 from app.contacts.duplicates import find_likely_duplicates
@@ -47,7 +46,6 @@ def _unconfirmed(duplicates, confirmed: str | None) -> list:
 
 
 def _created(resident: Resident, next_path: str | None = None):
-    record("resident.create", request_actor(), object_type="resident", object_id=resident.id, resident_id=resident.id)
     db.session.commit()
     flash(f"Usager {resident.full_name} créé.", "success")
     if next_path:
@@ -65,7 +63,7 @@ def new():
         duplicates = find_likely_duplicates(values)
         if not _unconfirmed(duplicates, form.confirm_duplicate.data):
             try:
-                return _created(create_resident(values, current_user))
+                return _created(create_resident(values, current_user, actor=request_actor()))
             except ResidentError as exc:
                 db.session.rollback()
                 _field_error(form, exc)
@@ -88,7 +86,8 @@ def quick():
         duplicates = find_likely_duplicates(probe)
         if not _unconfirmed(duplicates, form.confirm_duplicate.data):
             try:
-                resident = quick_create_resident(contact=contact, agent=current_user, **values)
+                resident = quick_create_resident(contact=contact, agent=current_user, actor=request_actor(),
+                                                 **values)
                 return _created(resident, safe_next(form.next.data))
             except ResidentError as exc:
                 db.session.rollback()
@@ -112,10 +111,7 @@ def edit(resident_id: int):
         try:
             changes = update_resident(resident, form.resident_values(), current_user,
                                       expected_version=_int(form.version.data),
-                                      seen_change_id=_int(form.seen_change.data) or 0)
-            if changes:
-                record("resident.update", request_actor(), object_type="resident", object_id=resident.id,
-                       resident_id=resident.id, detail={"fields": sorted(changes)})
+                                      seen_change_id=_int(form.seen_change.data) or 0, actor=request_actor())
             db.session.commit()
             flash("Modifications enregistrées." if changes else "Aucune modification.", "success")
             return redirect(url_for("contacts.show", resident_id=resident.id))
