@@ -9,6 +9,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from app.audit.services import record
+from app.auth.current import request_actor
 from app.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ def init_app(app) -> None:
     def forbidden(error):
         db.session.rollback()
         if current_user.is_authenticated:
-            record("access.refused", object_type="url", object_id=request.path[:80],
+            record("access.refused", request_actor(), object_type="url", object_id=request.path[:80],
                    detail={"method": request.method, "endpoint": request.endpoint})
             db.session.commit()
         return _page(403, "Accès refusé", "Vous n'avez pas les droits nécessaires pour accéder à cette page.")
@@ -90,7 +91,7 @@ def init_app(app) -> None:
     def too_many_requests(error):
         db.session.rollback()
         if request.endpoint == "auth.login":
-            record("login.throttled", agent_login=request.form.get("login"))
+            record("login.throttled", request_actor(login=request.form.get("login")))
             db.session.commit()
         return _page(429, "Trop de tentatives",
                      "Trop de tentatives en peu de temps. Patientez une minute avant de réessayer.")

@@ -5,7 +5,9 @@
 - no domain builds, inserts, updates or deletes rows of another domain's models, nor assigns their fields;
 - no import inside a function, except those named below (each dodges something real);
 - no tuple of role codes outside `app/auth/access.py` (role groups are named there, once);
-- no SQL in a views module (`views.py`, `*_views.py`, `admin.py`, `blueprint.py`): queries and services run it.
+- no SQL in a views module (`views.py`, `*_views.py`, `admin.py`, `blueprint.py`): queries and services run it;
+- nothing in `app/audit/` reads the request or the signed-in agent: it is told who and from where (an
+  `Actor`, built in a request by `app/auth/current.py: request_actor`).
 
 Every exception is named, with its reason, in docs/architecture.md ("Exceptions to the import rules").
 """
@@ -43,6 +45,10 @@ FUNCTION_IMPORTS = {
     "app.reports.cli:_output",  # pandas only for `--format csv`: every `flask` command loads this module
     "app.workers:run_worker",  # pandas preloaded once in the parent, shared by the forked work horses
 }
+
+# What the audit trail never reads itself: the signed-in agent (flask_login) and the request.
+REQUEST_NAMES = {"request", "has_request_context"}
+
 
 def module_name(path: Path, root: Path) -> str:
     parts = list(path.relative_to(root.parent).with_suffix("").parts)
@@ -372,6 +378,29 @@ def sql_in_views(trees) -> list[str]:
     return found
 
 
+def audit_request_reads(trees) -> list[str]:
+    """'module reads name (line n)' for every module of `app/audit/` importing flask_login, or the request
+    from flask (`from flask import request`, `flask.request`)."""
+    found = []
+    for module, tree in trees.items():
+        if domain_of(module) != "audit":
+            continue
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names if alias.name.split(".")[0] == "flask_login"]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                if node.module.split(".")[0] == "flask_login":
+                    names = [node.module]
+                elif node.module == "flask":
+                    names = [f"flask.{alias.name}" for alias in node.names if alias.name in REQUEST_NAMES]
+            elif (isinstance(node, ast.Attribute) and node.attr in REQUEST_NAMES
+                  and isinstance(node.value, ast.Name) and node.value.id == "flask"):
+                names = [f"flask.{node.attr}"]
+            found += [f"{module} reads {name} (line {node.lineno})" for name in names]
+    return found
+
+
 @pytest.fixture(scope="module")
 def trees():
     return parse_tree(APP)
@@ -399,6 +428,10 @@ def test_no_sql_in_views(trees):
 
 def test_role_groups_are_named_only_in_access(trees):
     assert role_groups(trees) == []
+
+
+def test_the_audit_trail_reads_neither_the_request_nor_the_signed_in_agent(trees):
+    assert audit_request_reads(trees) == []
 
 
 def test_every_exception_is_named_in_the_architecture_doc():
@@ -525,3 +558,16 @@ def test_the_flask_session_is_not_sql(tmp_path):
     trees = _package(tmp_path, {"__init__.py": "", "auth/__init__.py": "",
                                 "auth/views.py": "def out():\n    return session.get('sid')\n"})
     assert sql_in_views(trees) == []
+
+
+@pytest.mark.parametrize("statement", [
+    "from flask_login import current_user\n",
+    "import flask_login\n",
+    "from flask import has_request_context, request\n",
+    "import flask\n\ndef address():\n    return flask.request.remote_addr\n",
+])
+def test_the_audit_trail_reading_the_request_is_reported(tmp_path, statement):
+    trees = _package(tmp_path, {"__init__.py": "", "audit/__init__.py": "", "audit/services.py": statement,
+                                "tickets/__init__.py": "", "tickets/views.py": statement})
+    found = audit_request_reads(trees)
+    assert found and all(line.startswith("app.audit.services reads ") for line in found)

@@ -6,6 +6,7 @@ from flask_login import current_user
 from app.api.forms import RevokeForm, TokenCreateForm
 from app.api.labels import SCOPES
 from app.api.tokens import TokenError, create_token, get_token, list_tokens, revoke_token
+from app.auth.current import request_actor
 from app.auth.guards import role_required
 from app.extensions import db
 
@@ -23,7 +24,7 @@ def index():
     form = TokenCreateForm()
     if form.validate_on_submit():
         try:
-            token, plain = create_token(form.name.data, form.scopes.data, current_user)
+            token, plain = create_token(form.name.data, form.scopes.data, current_user, actor=request_actor())
         except TokenError as exc:
             db.session.rollback()
             getattr(form, exc.field).errors.append(exc.message)
@@ -40,7 +41,7 @@ def revoke(token_id: int):
     if token is None:
         abort(404)
     if RevokeForm().validate_on_submit():
-        revoke_token(token, current_user)
+        revoke_token(token, current_user, actor=request_actor())
         db.session.commit()
         flash(f"Jeton « {token.name} » révoqué : le système qui l'utilisait n'est plus accepté.", "success")
     return redirect(url_for("integrations_admin.index"))

@@ -9,6 +9,7 @@ from functools import wraps
 from flask import current_app, g, jsonify, request
 
 from app.api.tokens import ApiAuthError, authenticate, hash_token
+from app.auth.current import request_actor
 from app.extensions import db, limiter
 
 DEFAULT_RATE_LIMIT = "300 per minute"
@@ -54,7 +55,7 @@ def require_scope(scope: str, token_from_url: bool = False):
         def wrapped(*args, **kwargs):
             plain = kwargs.pop("token") if token_from_url else bearer_token()
             try:
-                g.api_token = authenticate(plain, scope, endpoint=request.endpoint)
+                g.api_token = authenticate(plain, scope, endpoint=request.endpoint, actor=request_actor())
             except ApiAuthError as exc:
                 return refusal(exc)
             return view(*args, **kwargs)

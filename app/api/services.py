@@ -1,5 +1,6 @@
 """API use cases: what a token may ask, through the same services and checks as the forms."""
 
+from app.audit.actor import Actor
 from app.audit.services import record
 from app.auth.access import can_create_ticket
 from app.auth.models import Agent
@@ -34,8 +35,9 @@ class ApiValueError(ValueError):
 
 
 def find_residents(phone: str | None = None, email: str | None = None, account_ref: str | None = None,
-                   token=None, limit: int = 20) -> list[Resident]:
-    """Live residents matching every criterion given; the look-up is audited (criteria names, ids found)."""
+                   actor: Actor | None = None, limit: int = 20) -> list[Resident]:
+    """Live residents matching every criterion given; the look-up is audited for `actor` (the request's,
+    under the token's name): criteria names and ids found."""
     query = db.select(Resident).where(live_clause())
     if phone:
         number = to_e164(phone)
@@ -51,7 +53,7 @@ def find_residents(phone: str | None = None, email: str | None = None, account_r
         query = query.where(Resident.account_ref == account_ref.strip())
     residents = list(db.session.execute(query.order_by(Resident.id).limit(limit)).scalars())
     criteria = [name for name, value in (("phone", phone), ("email", email), ("account_ref", account_ref)) if value]
-    record("api.residents.lookup", agent_login=token.name if token else None, object_type="resident",
+    record("api.residents.lookup", actor or Actor.system(), object_type="resident",
            detail={"criteria": criteria, "ids": [resident.id for resident in residents]})
     return residents
 
@@ -65,8 +67,11 @@ def _by_code(model, field: str, code: str | None):
     return found
 
 
-def create_ticket(data: dict, token=None):
-    """Log a ticket for `agent_login` through `log_ticket` (every ticket rule) and the agents' access rules."""
+def create_ticket(data: dict, token=None, *, actor: Actor | None = None):
+    """Log a ticket for `agent_login` through `log_ticket` (every ticket rule) and the agents' access rules.
+
+    Audited as the agent named, from the address of the request's `actor`.
+    """
     data = dict(data)
     login = data.pop("agent_login").strip().lower()
     agent = db.session.execute(db.select(Agent).where(Agent.login == login, Agent.active.is_(True))
@@ -104,6 +109,7 @@ def create_ticket(data: dict, token=None):
         raise ApiValueError([(API_FIELDS.get(field, field), message) for field, message in exc.problems]) from exc
     if call is not None:
         attach_ticket(call, ticket)
-    record("ticket.create", agent=agent, object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
+    record("ticket.create", Actor(agent, actor.address if actor else None), object_type="ticket", object_id=ticket.id,
+           resident_id=ticket.resident_id,
            detail={"reference": ticket.reference, "integration": token.name if token else None})
     return ticket

@@ -7,11 +7,13 @@ Only the SHA-256 of a token is stored: tokens are 256-bit random strings, so a f
 import base64
 import hashlib
 import secrets
+from dataclasses import replace
 
 from sqlalchemy.exc import IntegrityError
 
 from app.api.labels import SCOPES
 from app.api.models import IntegrationToken
+from app.audit.actor import Actor
 from app.audit.services import record
 from app.extensions import db
 from app.timeutil import utcnow
@@ -54,8 +56,11 @@ def parse_scopes(text: str | list[str] | tuple[str, ...]) -> list[str]:
     return [scope for scope in SCOPES if scope in scopes]
 
 
-def create_token(name: str, scopes, agent=None) -> tuple[IntegrationToken, str]:
-    """A new token for an external system; returns (row, plain token). The plain token is never stored."""
+def create_token(name: str, scopes, agent=None, *, actor: Actor | None = None) -> tuple[IntegrationToken, str]:
+    """A new token for an external system; returns (row, plain token). The plain token is never stored.
+
+    Audited for `actor` (who and from where), by default `agent` with no address.
+    """
     name = (name or "").strip()
     if not name or len(name) > 80:
         raise TokenError("name", "Nom de l'intégration : de 1 à 80 caractères.")
@@ -69,16 +74,16 @@ def create_token(name: str, scopes, agent=None) -> tuple[IntegrationToken, str]:
             db.session.flush()
     except IntegrityError as exc:
         raise TokenError("name", f"Une intégration s'appelle déjà « {name} ».") from exc
-    record("integration.created", agent=agent, object_type="integration_token", object_id=token.id,
+    record("integration.created", actor or Actor(agent), object_type="integration_token", object_id=token.id,
            detail={"fields": ["name", "scopes"], "scopes": scope_list})
     return token, plain
 
 
-def revoke_token(token: IntegrationToken, agent=None) -> IntegrationToken:
-    """Revoke a token: every later request with it gets 401."""
+def revoke_token(token: IntegrationToken, agent=None, *, actor: Actor | None = None) -> IntegrationToken:
+    """Revoke a token: every later request with it gets 401. Audited for `actor`, by default `agent`."""
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        record("integration.revoked", agent=agent, object_type="integration_token", object_id=token.id)
+        record("integration.revoked", actor or Actor(agent), object_type="integration_token", object_id=token.id)
         db.session.flush()
     return token
 
@@ -93,23 +98,28 @@ def list_tokens() -> list[IntegrationToken]:
                                                                         IntegrationToken.name)).scalars())
 
 
-def authenticate(plain: str | None, scope: str, endpoint: str | None = None) -> IntegrationToken:
-    """The active token for `plain` holding `scope`; records its use (count, time, audit entry)."""
+def authenticate(plain: str | None, scope: str, endpoint: str | None = None, *,
+                 actor: Actor | None = None) -> IntegrationToken:
+    """The active token for `plain` holding `scope`; records its use (count, time, audit entry).
+
+    The entries are the request's `actor` (its address) under the token's name.
+    """
+    actor = actor or Actor.system()
     token = None
     if plain:
         token = db.session.execute(db.select(IntegrationToken).where(
             IntegrationToken.token_hash == hash_token(plain))).scalar_one_or_none()
     if token is None or token.revoked_at is not None:
-        record("integration.refused", agent_login=token.name if token is not None else None,
+        record("integration.refused", replace(actor, login=token.name if token is not None else None),
                object_type="integration_token", object_id=token.id if token is not None else None,
                detail={"endpoint": endpoint, "reason": "revoked" if token is not None else "unknown"})
         raise ApiAuthError(401, "Jeton invalide ou révoqué : demandez un jeton à l'administrateur de Relais.")
     if scope not in token.scope_list:
-        record("integration.refused", agent_login=token.name, object_type="integration_token",
+        record("integration.refused", replace(actor, login=token.name), object_type="integration_token",
                object_id=token.id, detail={"endpoint": endpoint, "reason": "scope", "scope": scope})
         raise ApiAuthError(403, f"Ce jeton n'a pas la portée « {scope} » ({SCOPES[scope]}).")
     token.last_used_at = utcnow()
     token.use_count = (token.use_count or 0) + 1
-    record("integration.used", agent_login=token.name, object_type="integration_token", object_id=token.id,
+    record("integration.used", replace(actor, login=token.name), object_type="integration_token", object_id=token.id,
            detail={"endpoint": endpoint, "scope": scope})
     return token

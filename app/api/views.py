@@ -21,6 +21,7 @@ from app.api.schemas import (
     TicketSchema,
 )
 from app.api.services import ApiValueError, create_ticket, find_residents
+from app.auth.current import request_actor
 from app.extensions import csrf, db
 from app.reports.params import ReportError, ReportParams
 from app.reports.queries import get_run
@@ -68,7 +69,7 @@ def _ticket_dict(ticket: Ticket) -> dict:
 @bp.response(200, ResidentSchema(many=True))
 def residents(**criteria):
     try:
-        found = find_residents(token=g.api_token, **criteria)
+        found = find_residents(actor=request_actor(login=g.api_token.name), **criteria)
     except ApiValueError as exc:
         return _invalid(exc)
     db.session.commit()
@@ -84,7 +85,7 @@ def residents(**criteria):
 @bp.response(201, TicketSchema)
 def create_ticket_view(data):
     try:
-        ticket = create_ticket(data, token=g.api_token)
+        ticket = create_ticket(data, token=g.api_token, actor=request_actor(login=g.api_token.name))
         db.session.flush()
     except ApiValueError as exc:
         return _invalid(exc)

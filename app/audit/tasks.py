@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
+from app.audit.actor import Actor
 from app.audit.models import AuditEntry
 from app.audit.services import record
 from app.extensions import db
@@ -20,7 +21,8 @@ def purge_audit_entries() -> int:
     cutoff = utcnow() - timedelta(days=days)
     result = db.session.execute(delete(AuditEntry).where(AuditEntry.at < cutoff))
     count = result.rowcount or 0
-    record("audit.purge", detail={"deleted": count, "retention_days": days, "before": cutoff.isoformat()})
+    record("audit.purge", Actor.system(),
+           detail={"deleted": count, "retention_days": days, "before": cutoff.isoformat()})
     db.session.commit()
     logger.info("Audit purge: %s entries older than %s days deleted", count, days)
     return count

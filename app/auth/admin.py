@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.auth.admin_forms import AgentCreateForm, AgentEditForm, PasswordResetForm, ToggleActiveForm
 from app.auth.admin_services import admin_create_agent, reset_agent_password, set_agent_active, update_agent
+from app.auth.current import request_actor
 from app.auth.guards import role_required
 from app.auth.models import Agent
 from app.auth.queries import get_agent
@@ -48,7 +49,7 @@ def create():
     if form.validate_on_submit():
         try:
             agent = admin_create_agent(form.login.data, form.name.data, form.role.data, form.site_id.data,
-                                       form.password.data, current_user)
+                                       form.password.data, current_user, actor=request_actor())
         except AgentError as exc:
             db.session.rollback()
             form.login.errors.append(str(exc))
@@ -68,7 +69,8 @@ def edit(agent_id):
     form.site_id.choices = _site_choices()
     if form.validate_on_submit():
         try:
-            changes = update_agent(agent, form.name.data, form.role.data, form.site_id.data, current_user)
+            changes = update_agent(agent, form.name.data, form.role.data, form.site_id.data, current_user,
+                                   actor=request_actor())
         except AgentError as exc:
             db.session.rollback()
             form.role.errors.append(str(exc))
@@ -88,7 +90,7 @@ def reset_password(agent_id):
     agent = _agent_or_404(agent_id)
     form = PasswordResetForm()
     if form.validate_on_submit():
-        reset_agent_password(agent, form.password.data, current_user)
+        reset_agent_password(agent, form.password.data, current_user, actor=request_actor())
         db.session.commit()
         flash(f"Mot de passe de {agent.login} changé ; ses sessions sont fermées.", "success")
         return redirect(url_for("agents_admin.edit", agent_id=agent.id))
@@ -104,7 +106,7 @@ def toggle_active(agent_id):
     agent = _agent_or_404(agent_id)
     if ToggleActiveForm().validate_on_submit():
         try:
-            set_agent_active(agent, not agent.active, current_user)
+            set_agent_active(agent, not agent.active, current_user, actor=request_actor())
         except AgentError as exc:
             db.session.rollback()
             flash(str(exc), "error")

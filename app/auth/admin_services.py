@@ -1,5 +1,9 @@
-"""Agent management by admins: change name, role and site; reactivate. Every change is audited."""
+"""Agent management by admins: change name, role and site; reactivate. Every change is audited.
 
+`by` is the admin acting; `actor` (who and from where, for the audit entry) defaults to `by` with no address.
+"""
+
+from app.audit.actor import Actor
 from app.audit.services import record
 from app.auth.access import ROLES_WITH_SITE
 from app.auth.models import Agent
@@ -24,17 +28,18 @@ def _check_site(role: str, site: Site | None) -> None:
         raise AgentError("Un agent d'accueil doit être rattaché à une mairie.")
 
 
-def admin_create_agent(login: str, name: str, role: str, site_id: int | None, password: str, by) -> Agent:
+def admin_create_agent(login: str, name: str, role: str, site_id: int | None, password: str, by, *,
+                       actor: Actor | None = None) -> Agent:
     """Create an agent (audited). Raises AgentError with a message for the form."""
     site = _site(site_id)
     _check_site(role, site)
     agent = create_agent(login, role, password, name=name, site_code=site.code if site else None)
-    record("agent.create", agent=by, object_type="agent", object_id=agent.id,
+    record("agent.create", actor or Actor(by), object_type="agent", object_id=agent.id,
            detail={"login": agent.login, "role": role, "site": site.code if site else None})
     return agent
 
 
-def update_agent(agent: Agent, name: str, role: str, site_id: int | None, by) -> dict:
+def update_agent(agent: Agent, name: str, role: str, site_id: int | None, by, *, actor: Actor | None = None) -> dict:
     """Change an agent's name, role and site (audited); a new role or site ends their open sessions.
 
     Returns the changes {field: [old, new]}. An admin cannot take away their own admin role.
@@ -57,13 +62,13 @@ def update_agent(agent: Agent, name: str, role: str, site_id: int | None, by) ->
         agent.session_version += 1  # what they may see changed: sign in again
         end_sessions_of(agent, "role" if "role" in changes else "site")
     # Role and site codes are no personal data; a name is: only that it changed.
-    record("agent.update", agent=by, object_type="agent", object_id=agent.id,
+    record("agent.update", actor or Actor(by), object_type="agent", object_id=agent.id,
            detail={"fields": sorted(changes)} | {f: pair for f, pair in changes.items() if f != "name"})
     db.session.flush()
     return changes
 
 
-def set_agent_active(agent: Agent, active: bool, by) -> None:
+def set_agent_active(agent: Agent, active: bool, by, *, actor: Actor | None = None) -> None:
     """Deactivate (sessions end at once) or reactivate an agent (audited). An admin cannot deactivate themself."""
     if agent.id == by.id and not active:
         raise AgentError("Vous ne pouvez pas désactiver votre propre compte.")
@@ -75,18 +80,18 @@ def set_agent_active(agent: Agent, active: bool, by) -> None:
         agent.locked_until = None
     else:
         deactivate_agent(agent)
-    record("agent.reactivate" if active else "agent.deactivate", agent=by, object_type="agent", object_id=agent.id)
+    record("agent.reactivate" if active else "agent.deactivate", actor or Actor(by), object_type="agent", object_id=agent.id)
     db.session.flush()
 
 
-def reset_agent_password(agent: Agent, password: str, by) -> None:
+def reset_agent_password(agent: Agent, password: str, by, *, actor: Actor | None = None) -> None:
     """Set a new password (sessions end, account unlocked); audited without the password."""
     set_password(agent, password)
-    record("agent.password_reset", agent=by, object_type="agent", object_id=agent.id)
+    record("agent.password_reset", actor or Actor(by), object_type="agent", object_id=agent.id)
     db.session.flush()
 
 
-def set_agent_extension(agent: Agent, extension: str | None, by=None) -> None:
+def set_agent_extension(agent: Agent, extension: str | None, by=None, *, actor: Actor | None = None) -> None:
     """Give a 3975 operator the phone extension the phone system names in its events (None removes it)."""
     extension = (extension or "").strip() or None
     if extension is not None and (len(extension) > 20 or not extension.replace("-", "").isalnum()):
@@ -97,5 +102,5 @@ def set_agent_extension(agent: Agent, extension: str | None, by=None) -> None:
         if taken is not None:
             raise AgentError(f"Le poste {extension} est déjà celui de {taken.login}.")
     agent.extension = extension
-    record("agent.update", agent=by, object_type="agent", object_id=agent.id, detail={"fields": ["extension"]})
+    record("agent.update", actor or Actor(by), object_type="agent", object_id=agent.id, detail={"fields": ["extension"]})
     db.session.flush()

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.audit.services import record
 from app.auth.access import REPORT_READERS, TICKET_LIST_ROLES
+from app.auth.current import request_actor
 from app.auth.forms import LoginForm
 from app.auth.ratelimit import limit_sign_in
 from app.auth.services import AccountLockedError, authenticate
@@ -36,17 +37,17 @@ def login():
                 "Trop de tentatives : ce compte est verrouillé jusqu'à "
                 f"{to_paris(exc.until):%H:%M}. Réessayez plus tard ou contactez un administrateur."
             )
-            record("login.locked", agent_login=form.login.data)
+            record("login.locked", request_actor(login=form.login.data))
         else:
             if agent is None:
                 error = "Identifiant ou mot de passe incorrect."
-                record("login.failed", agent_login=form.login.data)
+                record("login.failed", request_actor(login=form.login.data))
         if agent is not None:
             session.clear()
             session.permanent = True
             session["sid"] = start_session(agent)
             login_user(agent)
-            record("login.success", agent=agent)
+            record("login.success", request_actor())  # signed in just above: the actor is `agent`
             db.session.commit()
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
         db.session.commit()
@@ -57,7 +58,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    record("logout")
+    record("logout", request_actor())
     end_session(session.get("sid"))
     db.session.commit()
     logout_user()

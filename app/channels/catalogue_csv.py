@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from unidecode import unidecode
 
+from app.audit.actor import Actor
 from app.cardnumbers import contains_card_number
 from app.channels.models import Procedure
 from app.channels.queries import list_all_procedures_by_code
@@ -190,8 +191,9 @@ def _differences(procedure: Procedure, values: dict) -> list[str]:
     return [name for name in COLUMNS[1:] if getattr(procedure, name) != values[name]]
 
 
-def import_catalogue(data: bytes, dry_run: bool = False) -> CatalogueImport:
-    """Check a catalogue file and, unless `dry_run` or a problem is found, create/update its procedures.
+def import_catalogue(data: bytes, dry_run: bool = False, *, actor: Actor | None = None) -> CatalogueImport:
+    """Check a catalogue file and, unless `dry_run` or a problem is found, create/update its procedures
+    (audited for `actor`, by default the system).
 
     Nothing is written when any line has a problem. The caller commits.
     """
@@ -216,11 +218,11 @@ def import_catalogue(data: bytes, dry_run: bool = False) -> CatalogueImport:
                 if procedure is None:
                     report.created.append(code)
                     if not dry_run:
-                        create_procedure(code=code, source="import", **fields)
+                        create_procedure(code=code, source="import", actor=actor, **fields)
                 elif changed := _differences(procedure, fields):
                     report.updated[code] = changed
                     if not dry_run:
-                        update_procedure(procedure, source="import", **fields)
+                        update_procedure(procedure, source="import", actor=actor, **fields)
                 else:
                     report.unchanged += 1
     except ReferenceDataError as exc:

@@ -4,6 +4,7 @@
 import click
 from flask.cli import AppGroup
 
+from app.audit.actor import Actor
 from app.channels.catalogue_csv import export_catalogue, import_catalogue
 from app.channels.reference import load_reference
 from app.extensions import db
@@ -40,7 +41,7 @@ def import_catalogue_command(file, dry_run):
     All or nothing: if any line is wrong, nothing is imported and every problem is listed
     (`ligne N, colonne C : message`) and the exit status is 1. Procedures absent from the file are kept.
     """
-    report = import_catalogue(file.read(), dry_run=dry_run)
+    report = import_catalogue(file.read(), dry_run=dry_run, actor=Actor.system())
     conclude_import([] if report.ok else report.problems, "Aucune démarche importée", dry_run)
     for code in report.created:
         click.echo(f"  + {code}")

@@ -8,6 +8,7 @@ every row's active flag, are never touched). Either way, running it twice change
 
 from datetime import date
 
+from app.audit.actor import Actor
 from app.audit.services import record
 from app.channels.catalogue import PROCEDURES
 from app.channels.models import Channel, Device, Procedure, Site
@@ -116,6 +117,6 @@ def load_reference(overwrite: bool = False) -> dict[str, int]:
         counts["procedures"] += changed
     db.session.flush()
     if any(counts.values()):
-        record("reference.change", object_type="reference", object_id="load",
+        record("reference.change", Actor.system(), object_type="reference", object_id="load",
                detail={"operation": "overwrite" if overwrite else "load", "counts": counts})
     return counts

@@ -2,7 +2,8 @@
 
 Nothing here deletes: a ticket may point to any row, so a row is deactivated (it leaves the pickers) and keeps
 its history. Codes are identifiers other code, imports and exports rely on: set at creation, never changed.
-Every change is audited as `reference.change`. Services add and flush; the caller commits.
+Every change is audited as `reference.change`, for the `actor` given (who and from where; by default the
+system: a command, the shipped load). Services add and flush; the caller commits.
 """
 
 import re
@@ -10,6 +11,7 @@ from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 
+from app.audit.actor import Actor
 from app.audit.services import record
 from app.channels.models import AVAILABILITIES, OWNERS, SITE_KINDS, Channel, Device, Procedure, Site
 from app.channels.queries import channels_requiring_site, get_by_code
@@ -48,13 +50,13 @@ def _jsonable(value):
     return value
 
 
-def _audit(row, operation: str, changes: dict | None = None, source: str | None = None) -> None:
+def _audit(row, operation: str, changes: dict | None, source: str | None, actor: Actor | None) -> None:
     detail = {"operation": operation, "code": row.code}
     if changes:
         detail["changes"] = {k: [_jsonable(old), _jsonable(new)] for k, (old, new) in changes.items()}
     if source:
         detail["source"] = source
-    record("reference.change", object_type=KIND_NAMES[type(row)], object_id=row.id, detail=detail)
+    record("reference.change", actor or Actor.system(), object_type=KIND_NAMES[type(row)], object_id=row.id, detail=detail)
 
 
 def _check_code(model, code: str) -> str:
@@ -78,7 +80,7 @@ def _text(value: str | None, field: str, limit: int, required: bool = True) -> s
     return value or None
 
 
-def _insert(row, source: str | None = None) -> None:
+def _insert(row, source: str | None = None, actor: Actor | None = None) -> None:
     """Add and flush a new row; a code taken meanwhile by someone else becomes a DuplicateCodeError."""
     try:
         with db.session.begin_nested():
@@ -86,7 +88,7 @@ def _insert(row, source: str | None = None) -> None:
             db.session.flush()
     except IntegrityError as exc:
         raise DuplicateCodeError(row.code) from exc
-    _audit(row, "create", source=source)
+    _audit(row, "create", None, source, actor)
 
 
 def _apply(row, values: dict, devices_on: date | None = None) -> dict:
@@ -117,21 +119,22 @@ def _set_devices(site: Site, devices: list, on: date) -> None:
     site.set_devices(devices, on=on)
 
 
-def _update(row, values: dict, source: str | None = None, devices_on: date | None = None) -> dict:
+def _update(row, values: dict, source: str | None = None, devices_on: date | None = None,
+            actor: Actor | None = None) -> dict:
     changes = _apply(row, values, devices_on)
     if changes:
         db.session.flush()
-        _audit(row, "update", changes, source)
+        _audit(row, "update", changes, source, actor)
     return changes
 
 
-def set_active(row, active: bool, source: str | None = None) -> bool:
+def set_active(row, active: bool, source: str | None = None, actor: Actor | None = None) -> bool:
     """Activate or deactivate any reference row; returns True when it changed (audited)."""
     if row.active == active:
         return False
     row.active = active
     db.session.flush()
-    _audit(row, "reactivate" if active else "deactivate", {"active": (not active, active)}, source)
+    _audit(row, "reactivate" if active else "deactivate", {"active": (not active, active)}, source, actor)
     return True
 
 
@@ -144,30 +147,31 @@ def _channel_values(label, sort_order, requires_device, requires_family_number, 
 
 
 def create_channel(*, code: str, label: str, sort_order: int = 0, requires_device: bool = False,
-                   requires_family_number: bool = False, required_site: Site | None = None) -> Channel:
+                   requires_family_number: bool = False, required_site: Site | None = None,
+                   actor: Actor | None = None) -> Channel:
     """Create a channel with its rules (device required, family number required, required site)."""
     code = _check_code(Channel, code)
     channel = Channel(code=code, active=True, **_channel_values(
         label, sort_order, requires_device, requires_family_number, required_site))
-    _insert(channel)
+    _insert(channel, actor=actor)
     return channel
 
 
 def update_channel(channel: Channel, *, label: str, sort_order: int, requires_device: bool,
-                   requires_family_number: bool, required_site: Site | None) -> dict:
+                   requires_family_number: bool, required_site: Site | None, actor: Actor | None = None) -> dict:
     """Change a channel's label, order and rules; returns what changed. The rules apply to the next save."""
     return _update(channel, _channel_values(label, sort_order, requires_device, requires_family_number,
-                                            required_site))
+                                            required_site), actor=actor)
 
 
-def deactivate_channel(channel: Channel) -> bool:
+def deactivate_channel(channel: Channel, *, actor: Actor | None = None) -> bool:
     """Remove a channel from the pickers; its tickets keep it."""
-    return set_active(channel, False)
+    return set_active(channel, False, actor=actor)
 
 
-def reactivate_channel(channel: Channel) -> bool:
+def reactivate_channel(channel: Channel, *, actor: Actor | None = None) -> bool:
     """Offer a deactivated channel again."""
-    return set_active(channel, True)
+    return set_active(channel, True, actor=actor)
 
 
 # Sites
@@ -185,63 +189,65 @@ def _site_values(label, kind, arrondissement, postal_code, devices) -> dict:
 
 
 def create_site(*, code: str, label: str, kind: str = "town_hall", arrondissement: int | None = None,
-                postal_code: str | None = None, devices=(), devices_on: date | None = None) -> Site:
+                postal_code: str | None = None, devices=(), devices_on: date | None = None,
+                actor: Actor | None = None) -> Site:
     """Create a site with the devices it has, installed from `devices_on` (today when None)."""
     code = _check_code(Site, code)
     values = _site_values(label, kind, arrondissement, postal_code, devices)
     devices = values.pop("devices")
     site = Site(code=code, active=True, **values)
     site.set_devices(devices, on=devices_on or paris_today())
-    _insert(site)
+    _insert(site, actor=actor)
     return site
 
 
 def update_site(site: Site, *, label: str, kind: str, arrondissement: int | None, postal_code: str | None,
-                devices, devices_on: date | None = None) -> dict:
+                devices, devices_on: date | None = None, actor: Actor | None = None) -> dict:
     """Change a site's label, kind, arrondissement, postal code and devices; returns what changed.
 
     Devices ticked are installed, devices unticked removed, on `devices_on` (today when None).
     """
-    return _update(site, _site_values(label, kind, arrondissement, postal_code, devices), devices_on=devices_on)
+    return _update(site, _site_values(label, kind, arrondissement, postal_code, devices), devices_on=devices_on,
+                   actor=actor)
 
 
-def deactivate_site(site: Site) -> bool:
+def deactivate_site(site: Site, *, actor: Actor | None = None) -> bool:
     """Remove a site from the pickers; refused while an active channel requires it (its rule would break)."""
     requiring = channels_requiring_site(site)
     if requiring and site.active:
         names = ", ".join(f"« {c.label} »" for c in requiring)
         raise ReferenceDataError(f"Ce site est exigé par le canal {names} : changez d'abord la règle du canal.")
-    return set_active(site, False)
+    return set_active(site, False, actor=actor)
 
 
-def reactivate_site(site: Site) -> bool:
+def reactivate_site(site: Site, *, actor: Actor | None = None) -> bool:
     """Offer a deactivated site again."""
-    return set_active(site, True)
+    return set_active(site, True, actor=actor)
 
 
 # Devices
 
-def create_device(*, code: str, label: str) -> Device:
+def create_device(*, code: str, label: str, actor: Actor | None = None) -> Device:
     """Create a device (then tick it on the sites that have it)."""
     code = _check_code(Device, code)
     device = Device(code=code, label=_text(label, "label", 200), active=True)
-    _insert(device)
+    _insert(device, actor=actor)
     return device
 
 
-def update_device(device: Device, *, label: str) -> dict:
+def update_device(device: Device, *, label: str, actor: Actor | None = None) -> dict:
     """Change a device's label; returns what changed."""
-    return _update(device, {"label": _text(label, "label", 200)})
+    return _update(device, {"label": _text(label, "label", 200)}, actor=actor)
 
 
-def deactivate_device(device: Device) -> bool:
+def deactivate_device(device: Device, *, actor: Actor | None = None) -> bool:
     """Remove a device from the pickers; sites keep the link, tickets keep the device."""
-    return set_active(device, False)
+    return set_active(device, False, actor=actor)
 
 
-def reactivate_device(device: Device) -> bool:
+def reactivate_device(device: Device, *, actor: Actor | None = None) -> bool:
     """Offer a deactivated device again."""
-    return set_active(device, True)
+    return set_active(device, True, actor=actor)
 
 
 # Procedures
@@ -280,7 +286,7 @@ def _check_dates(active_from: date | None, active_to: date | None) -> None:
 def create_procedure(*, code: str, label: str, owner: str, domain: str, availability: str = "online",
                      involves_payment: bool = False, online_url: str | None = None,
                      active_from: date | None = None, active_to: date | None = None, active: bool = True,
-                     source: str | None = None) -> Procedure:
+                     source: str | None = None, actor: Actor | None = None) -> Procedure:
     """Add a procedure to the catalogue. Raises DuplicateCodeError or ReferenceDataError (with the field)."""
     code = _check_code(Procedure, code)
     values = procedure_values({"label": label, "owner": owner, "domain": domain, "availability": availability,
@@ -288,22 +294,22 @@ def create_procedure(*, code: str, label: str, owner: str, domain: str, availabi
                                "active_from": active_from, "active_to": active_to, "active": active})
     _check_dates(active_from, active_to)
     procedure = Procedure(code=code, **values)
-    _insert(procedure, source)
+    _insert(procedure, source, actor)
     return procedure
 
 
-def update_procedure(procedure: Procedure, source: str | None = None, **values) -> dict:
+def update_procedure(procedure: Procedure, source: str | None = None, *, actor: Actor | None = None, **values) -> dict:
     """Change the given fields of a procedure (its code never changes); returns {field: (old, new)}."""
     clean = procedure_values(values)
     _check_dates(clean.get("active_from", procedure.active_from), clean.get("active_to", procedure.active_to))
-    return _update(procedure, clean, source)
+    return _update(procedure, clean, source, actor=actor)
 
 
-def deactivate_procedure(procedure: Procedure) -> bool:
+def deactivate_procedure(procedure: Procedure, *, actor: Actor | None = None) -> bool:
     """Remove a procedure from the ticket form's picker; its past tickets still show and count."""
-    return set_active(procedure, False)
+    return set_active(procedure, False, actor=actor)
 
 
-def reactivate_procedure(procedure: Procedure) -> bool:
+def reactivate_procedure(procedure: Procedure, *, actor: Actor | None = None) -> bool:
     """Offer a deactivated procedure again (within its active_from/active_to dates)."""
-    return set_active(procedure, True)
+    return set_active(procedure, True, actor=actor)

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
+from app.auth.current import request_actor
 from app.auth.guards import role_required
 from app.channels import queries
 from app.channels import services as svc
@@ -86,7 +87,7 @@ def set_active(kind, row_id, action):
     row = queries.get_by_id(model, row_id) or abort(404)
     if ActivationForm().validate_on_submit():
         try:
-            (deactivate if action == "deactivate" else reactivate)(row)
+            (deactivate if action == "deactivate" else reactivate)(row, actor=request_actor())
         except svc.ReferenceDataError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -119,8 +120,8 @@ def edit_channel(channel_id=None):
         values = form.values(exclude=("required_site_id",))
         values["required_site"] = queries.get_by_id(Site, form.required_site_id.data)
         if channel is None:
-            return svc.create_channel(**values)
-        svc.update_channel(channel, **values)
+            return svc.create_channel(**values, actor=request_actor())
+        svc.update_channel(channel, **values, actor=request_actor())
         return channel
 
     return _edit_page(form, save, channel, "channels", "Modifier le canal" if channel else "Nouveau canal")
@@ -150,8 +151,8 @@ def edit_site(site_id=None):
         values["devices"] = [d for d in offered if d.id in set(form.device_ids.data or ())]
         values["devices_on"] = form.devices_changed_on.data
         if site is None:
-            return svc.create_site(**values)
-        svc.update_site(site, **values)
+            return svc.create_site(**values, actor=request_actor())
+        svc.update_site(site, **values, actor=request_actor())
         return site
 
     return _edit_page(form, save, site, "sites", "Modifier le site" if site else "Nouveau site",
@@ -173,8 +174,8 @@ def edit_device(device_id=None):
 
     def save():
         if device is None:
-            return svc.create_device(**form.values())
-        svc.update_device(device, **form.values())
+            return svc.create_device(**form.values(), actor=request_actor())
+        svc.update_device(device, **form.values(), actor=request_actor())
         return device
 
     return _edit_page(form, save, device, "devices", "Modifier le dispositif" if device else "Nouveau dispositif")
@@ -201,8 +202,8 @@ def edit_procedure(procedure_id=None):
 
     def save():
         if procedure is None:
-            return svc.create_procedure(**form.values())
-        svc.update_procedure(procedure, **form.values())
+            return svc.create_procedure(**form.values(), actor=request_actor())
+        svc.update_procedure(procedure, **form.values(), actor=request_actor())
         return procedure
 
     return _edit_page(form, save, procedure, "procedures",
@@ -217,7 +218,7 @@ def import_procedures():
     report = None
     if form.validate_on_submit():
         dry_run = not form.submit.data  # only the "Importer" button writes
-        report = import_catalogue(form.file.data.read(), dry_run=dry_run)
+        report = import_catalogue(form.file.data.read(), dry_run=dry_run, actor=request_actor())
         if report.ok and not dry_run:
             db.session.commit()
             flash(f"Catalogue importé : {report.summary()}", "success")

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.audit.services import record
+from app.auth.current import request_actor
 from app.contacts.blueprint import editors_only
 from app.contacts.duplicates import find_likely_duplicates
 from app.contacts.forms import MergeForm, QuickCreateForm, ResidentForm
@@ -44,14 +44,14 @@ def _unconfirmed(duplicates, confirmed: str | None) -> list:
     seen = {part for part in (confirmed or "").split(",") if part}
     unconfirmed = [r for r in duplicates if str(r.id) not in seen]
     if unconfirmed:
+        actor = request_actor()
         for resident in duplicates:
-            record_read(current_user, resident, "duplicates")
+            record_read(actor, resident, "duplicates")
         db.session.commit()
     return unconfirmed
 
 
 def _created(resident: Resident, next_path: str | None = None):
-    record("resident.create", object_type="resident", object_id=resident.id, resident_id=resident.id)
     db.session.commit()
     flash(f"Usager {resident.full_name} créé.", "success")
     if next_path:
@@ -69,7 +69,7 @@ def new():
         duplicates = find_likely_duplicates(values)
         if not _unconfirmed(duplicates, form.confirm_duplicate.data):
             try:
-                return _created(create_resident(values, current_user))
+                return _created(create_resident(values, current_user, actor=request_actor()))
             except ResidentError as exc:
                 db.session.rollback()
                 _field_error(form, exc)
@@ -92,7 +92,8 @@ def quick():
         duplicates = find_likely_duplicates(probe)
         if not _unconfirmed(duplicates, form.confirm_duplicate.data):
             try:
-                resident = quick_create_resident(contact=contact, agent=current_user, **values)
+                resident = quick_create_resident(contact=contact, agent=current_user, actor=request_actor(),
+                                                 **values)
                 return _created(resident, safe_next(form.next.data))
             except ResidentError as exc:
                 db.session.rollback()
@@ -110,16 +111,13 @@ def edit(resident_id: int):
     form, stale = ResidentForm(obj=resident), []
     if not form.is_submitted():
         form.version.data, form.seen_change.data = resident.version, latest_change_id(resident.id)
-        record_read(current_user, resident, "edit_form")
+        record_read(request_actor(), resident, "edit_form")
         db.session.commit()
     elif form.validate():
         try:
             changes = update_resident(resident, form.resident_values(), current_user,
                                       expected_version=_int(form.version.data),
-                                      seen_change_id=_int(form.seen_change.data) or 0)
-            if changes:
-                record("resident.update", object_type="resident", object_id=resident.id, resident_id=resident.id,
-                       detail={"fields": sorted(changes)})
+                                      seen_change_id=_int(form.seen_change.data) or 0, actor=request_actor())
             db.session.commit()
             flash("Modifications enregistrées." if changes else "Aucune modification.", "success")
             return redirect(url_for("contacts.show", resident_id=resident.id))
@@ -161,7 +159,7 @@ def merge(resident_id: int, other_id: int):
     if form.validate_on_submit():
         choices = {f: request.form.get(f"choice-{f}") for f in MERGE_FIELDS}
         try:
-            result = merge_residents(survivor, other, choices, current_user)
+            result = merge_residents(survivor, other, choices, current_user, actor=request_actor())
             db.session.commit()
             flash(f"Fiches fusionnées : {len(result['tickets'])} ticket(s) rattaché(s) à cette fiche.", "success")
             return redirect(url_for("contacts.show", resident_id=survivor.id))
@@ -172,8 +170,9 @@ def merge(resident_id: int, other_id: int):
     if survivor.id == other.id or survivor.merged_into_id or other.merged_into_id:
         flash("Ces fiches ne peuvent pas être fusionnées (même fiche, ou l'une est déjà fusionnée).", "error")
         return redirect(url_for("contacts.show", resident_id=get_live_resident(resident_id).id))
+    actor = request_actor()
     for resident in (survivor, other):
-        record_read(current_user, resident, "merge")
+        record_read(actor, resident, "merge")
     db.session.commit()
     return render_template("contacts/merge.html", form=form, survivor=survivor, other=other, fields=MERGE_FIELDS,
                            labels=MERGE_LABELS, choices=default_choices(survivor, other),

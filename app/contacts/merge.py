@@ -7,6 +7,7 @@ other record stays as a pointer (`merged_into_id`) so old links still lead to th
 
 from datetime import date
 
+from app.audit.actor import Actor
 from app.audit.services import record
 from app.contacts.models import Resident, ResidentChange
 from app.contacts.normalise import display_phone
@@ -82,8 +83,9 @@ def lock_pair(survivor: Resident, other: Resident) -> None:
                        .order_by(Resident.id).with_for_update().execution_options(populate_existing=True)).all()
 
 
-def merge_residents(survivor: Resident, other: Resident, choices: dict, agent) -> dict:
+def merge_residents(survivor: Resident, other: Resident, choices: dict, agent, *, actor: Actor | None = None) -> dict:
     """Merge `other` into `survivor`, keeping for each field the record chosen ("survivor" or "other").
+    Audited for `actor` (who and from where), by default `agent` with no address.
 
     Returns {"changes": {field: [old, new]}, "tickets": [moved ticket ids], "not_kept": [(field, value, id)]}.
     Raises ResidentError when the two cannot be merged.
@@ -129,7 +131,7 @@ def merge_residents(survivor: Resident, other: Resident, choices: dict, agent) -
     record_change(survivor, agent, "merged", changes, note=note)
     record_change(other, agent, "merged", other_changes,
                   note=f"Fusionnée dans la fiche n°{survivor.id}.")
-    record("resident.merge", agent=agent, object_type="resident", object_id=survivor.id, resident_id=survivor.id,
+    record("resident.merge", actor or Actor(agent), object_type="resident", object_id=survivor.id, resident_id=survivor.id,
            detail={"merged_id": other.id, "tickets": ticket_ids, "choices": choices,
                    # field names and record ids only: the values are in the history, which anonymisation erases
                    "not_kept": [[f, origin] for f, _v, origin in not_kept]})

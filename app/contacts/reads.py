@@ -1,9 +1,11 @@
 """Reading residents' personal data: searches and every page that shows a record, each audited.
 
 An audit entry says who read what and where (`detail.page`), or for a search the kind of query and
-the number of results — never the text searched nor any value read.
+the number of results — never the text searched nor any value read. Who reads is an `Actor` (the agent
+and the address of the request), given by the view.
 """
 
+from app.audit.actor import Actor
 from app.audit.services import record
 from app.auth.access import can_see_family_number
 from app.contacts.models import Resident
@@ -35,14 +37,14 @@ def without_lone_surrogates(text: str) -> str:
     return "".join(ch for ch in text if not 0xD800 <= ord(ch) <= 0xDFFF)
 
 
-def record_search(agent, q: str, results: list, source: str) -> None:
+def record_search(actor: Actor, q: str, results: list, source: str) -> None:
     """Audit a search of residents: its kind and number of results, never the text."""
-    record("resident.search", agent=agent, object_type="resident",
+    record("resident.search", actor, object_type="resident",
            detail={"source": source, "kind": query_kind(q), "results": len(results)})
 
 
-def search_for(agent, q: str, source: str, limit: int = 20) -> list[Resident]:
-    """Search residents for `agent` (audited). Who may not see family numbers does not find residents by one.
+def search_for(actor: Actor, q: str, source: str, limit: int = 20) -> list[Resident]:
+    """Search residents for `actor.agent` (audited). Who may not see family numbers does not find residents by one.
 
     Raises SearchQueryError (from the queries) when the text is too short to search a name; the
     refused search is audited too.
@@ -51,16 +53,16 @@ def search_for(agent, q: str, source: str, limit: int = 20) -> list[Resident]:
     try:
         results = search_residents(q, limit=limit)
     except SearchQueryError:
-        record_search(agent, q, [], source)
+        record_search(actor, q, [], source)
         raise
-    if not can_see_family_number(agent):
+    if not can_see_family_number(actor.agent):
         raw = q.strip()
         results = [r for r in results if not (r.family_number and r.family_number == raw)]
-    record_search(agent, q, results, source)
+    record_search(actor, q, results, source)
     return results
 
 
-def record_read(agent, resident: Resident, page: str) -> None:
-    """Audit that `agent` was shown `resident`'s record on `page` (one of PAGES)."""
-    record("resident.view", agent=agent, object_type="resident", object_id=resident.id, resident_id=resident.id,
+def record_read(actor: Actor, resident: Resident, page: str) -> None:
+    """Audit that `actor` was shown `resident`'s record on `page` (one of PAGES)."""
+    record("resident.view", actor, object_type="resident", object_id=resident.id, resident_id=resident.id,
            detail={"page": page})

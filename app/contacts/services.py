@@ -1,4 +1,8 @@
-"""Resident use cases: create, match. Every change is kept in `resident_changes`."""
+"""Resident use cases: create, match. Every change is kept in `resident_changes`.
+
+Creating and editing a resident are audited for `actor` (who and from where), by default `agent` with no
+address (a command, a test): views pass the request's.
+"""
 
 import re
 from datetime import date
@@ -7,6 +11,8 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.audit.actor import Actor
+from app.audit.services import record
 from app.cardnumbers import card_number_message, contains_card_number
 from app.contacts.models import ACCESSIBILITY_NEEDS, Resident, ResidentChange
 from app.contacts.normalise import (
@@ -98,8 +104,8 @@ def touch_resident(resident_id: int | None, at) -> None:
         db.session.expire(resident, ["last_contact_at"])
 
 
-def create_resident(values: dict, agent=None) -> Resident:
-    """Create a resident: a name plus at least one contact detail or identifier is enough.
+def create_resident(values: dict, agent=None, *, actor: Actor | None = None) -> Resident:
+    """Create a resident: a name plus at least one contact detail or identifier is enough (audited).
 
     Raises ResidentError (with the field) on bad input or a compte parisien reference already taken.
     """
@@ -119,6 +125,8 @@ def create_resident(values: dict, agent=None) -> Resident:
         raise _ref_taken(ref) from exc
     record_change(resident, agent, "created",
                   {k: [None, _jsonable(v)] for k, v in cleaned.items() if v not in (None, "", [], False)})
+    record("resident.create", actor or Actor(agent), object_type="resident", object_id=resident.id,
+           resident_id=resident.id)
     return resident
 
 
@@ -166,8 +174,9 @@ def _jsonable(value):
 
 
 def update_resident(resident: Resident, values: dict, agent, expected_version: int | None = None,
-                    seen_change_id: int = 0) -> dict:
-    """Change the resident's fields; returns {field: [old, new]} of what changed (recorded in the history).
+                    seen_change_id: int = 0, *, actor: Actor | None = None) -> dict:
+    """Change the resident's fields; returns {field: [old, new]} of what changed (recorded in the history
+    and audited, field names only).
 
     With `expected_version`, a resident saved by someone else since is refused with StaleResidentError,
     listing the changes made after `seen_change_id`.
@@ -200,6 +209,8 @@ def update_resident(resident: Resident, values: dict, agent, expected_version: i
     except IntegrityError as exc:  # the reference was taken by another agent since the check above
         raise _ref_taken(ref) from exc
     record_change(resident, agent, "updated", changes)
+    record("resident.update", actor or Actor(agent), object_type="resident", object_id=resident.id,
+           resident_id=resident.id, detail={"fields": sorted(changes)})
     return changes
 
 
@@ -209,7 +220,8 @@ def _changes_after(resident: Resident, seen_change_id: int) -> list[ResidentChan
     return list(db.session.execute(stmt).scalars())
 
 
-def quick_create_resident(name: str | None = None, contact: str | None = None, agent=None, **values) -> Resident:
+def quick_create_resident(name: str | None = None, contact: str | None = None, agent=None, *,
+                          actor: Actor | None = None, **values) -> Resident:
     """Create a resident from a name and one contact detail (phone, email or compte parisien reference).
 
     `name` is "Last First" as typed (the first word is taken as the last name) unless `last_name`/`first_name`
@@ -229,7 +241,7 @@ def quick_create_resident(name: str | None = None, contact: str | None = None, a
     if not any(values.get(f) for f in CONTACT_FIELDS):
         raise ResidentError("contact", "Indiquez au moins un moyen de contact : téléphone, e-mail ou référence.")
     try:
-        return create_resident(values, agent)
+        return create_resident(values, agent, actor=actor)
     except ResidentError as exc:
         if contact is not None and exc.field in ("email", "phone", "account_ref"):
             raise ResidentError("contact", exc.message) from exc

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.audit.queries import agent_names
 from app.auth.access import can_see_family_number, can_see_ticket_notes, can_view_ticket
+from app.auth.current import request_actor
 from app.auth.sessions import note_resident_looked_up, residents_looked_up
 from app.contacts import edit_views
 from app.contacts.blueprint import new_blueprint, readers_only, ticket_url
@@ -52,7 +53,7 @@ def search():
     if form.validate_on_submit():
         try:
             # Counted up to COUNT_LIMIT (one read, the same tiers); the page lists the first SHOWN.
-            found = search_for(current_user, form.q.data, "search", limit=COUNT_LIMIT + 1)
+            found = search_for(request_actor(), form.q.data, "search", limit=COUNT_LIMIT + 1)
             results, total = found[:SHOWN], len(found)
         except SearchQueryError as exc:
             form.q.errors.append(exc.message)
@@ -67,7 +68,7 @@ def search_live():
     payload = request.get_json(silent=True) if request.is_json else request.form
     q = payload.get("q") if isinstance(payload, dict) or payload is request.form else None
     try:
-        results = search_for(current_user, q if isinstance(q, str) else "", "live", limit=LIVE_LIMIT)
+        results = search_for(request_actor(), q if isinstance(q, str) else "", "live", limit=LIVE_LIMIT)
     except SearchQueryError as exc:
         db.session.commit()
         return jsonify(results=[], message=exc.message)
@@ -89,7 +90,7 @@ def show(resident_id: int):
     resident = get_resident(resident_id) or abort(404)
     if resident.merged_into_id is not None:
         return redirect(url_for("contacts.show", resident_id=get_live_resident(resident.id).id))
-    record_read(current_user, resident, "record")
+    record_read(request_actor(), resident, "record")
     db.session.commit()
     note_resident_looked_up(resident.id)  # other channels' tickets of this resident may now be opened
     looked_up = residents_looked_up()

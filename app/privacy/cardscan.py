@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import JSON, String, Text, and_, select, update
 
+from app.audit.actor import Actor
 from app.audit.masking import masking_window
 from app.audit.services import record
 from app.cardguard import EXEMPT_COLUMNS, holds_card_number, mask_value
@@ -58,9 +59,9 @@ def scan_card_numbers() -> list[CardHit]:
     return hits
 
 
-def mask_stored_card_numbers(hits: list[CardHit], agent=None, agent_login: str | None = None) -> int:
+def mask_stored_card_numbers(hits: list[CardHit], actor: Actor) -> int:
     """Replace each card number of `hits` by the mask (values re-read, so nothing else changes) and record
-    an audit entry. Flushes in the caller's transaction, which commits or rolls back everything at once.
+    an audit entry for `actor`. Flushes in the caller's transaction, which commits or rolls back everything at once.
     Returns the number of values masked."""
     tables = {table.name: table for table in db.metadata.sorted_tables}
     by_row: dict[tuple[str, str], list[str]] = {}
@@ -76,7 +77,7 @@ def mask_stored_card_numbers(hits: list[CardHit], agent=None, agent_login: str |
             current = db.session.execute(select(*(table.c[name] for name in names)).where(where)).one()
             values = {name: mask_value(value) for name, value in zip(names, current, strict=True)}
             masked += db.session.execute(update(table).where(where).values(**values)).rowcount * len(names)
-    record("privacy.cards_masked", agent=agent, agent_login=agent_login, object_type="database",
+    record("privacy.cards_masked", actor, object_type="database",
            detail={"masked": masked, "columns": sorted({f"{h.table}.{h.column}" for h in hits}),
                    "rows": [f"{h.table}/{h.row_id}/{h.column}" for h in hits[:LISTED_IN_AUDIT]]})
     db.session.flush()

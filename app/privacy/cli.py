@@ -4,6 +4,7 @@ card numbers."""
 import click
 from flask.cli import AppGroup
 
+from app.audit.actor import Actor
 from app.extensions import db
 from app.privacy.cardscan import mask_stored_card_numbers, scan_card_numbers
 from app.privacy.retention import apply_retention
@@ -16,7 +17,7 @@ privacy = AppGroup("privacy", help="Données personnelles : durées de conservat
 @click.option("--dry-run", is_flag=True, help="Lister ce qui serait fait, sans rien modifier.")
 def retention_command(dry_run):
     """Anonymise residents without contact for the configured period and purge old ticket notes."""
-    plan = apply_retention(dry_run=dry_run)
+    plan = apply_retention(dry_run=dry_run, actor=Actor.system())
     verb = "seraient" if dry_run else "ont été"
     click.echo(f"Usagers sans contact depuis le {to_paris(plan.resident_cutoff):%d/%m/%Y} : "
                f"{len(plan.residents)} {verb} anonymisés.")
@@ -49,7 +50,7 @@ def scan_cards_command(ctx, mask):
         click.echo("Aucun numéro de carte trouvé.")
         return
     if mask:
-        masked = mask_stored_card_numbers(hits, agent_login="cli")
+        masked = mask_stored_card_numbers(hits, Actor.system("cli"))
         db.session.commit()
         click.echo(f"{len(hits)} valeur(s) contenaient un numéro de carte : {masked} masquée(s).")
     else:

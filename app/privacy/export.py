@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from app.audit.actor import Actor
 from app.audit.labels import action_label
 from app.audit.queries import list_resident_audit_entries
 from app.audit.services import record
@@ -64,9 +65,9 @@ def build_resident_export(resident: Resident) -> dict:
     }
 
 
-def export_resident(resident: Resident, agent, fmt: str) -> dict:
-    """Build the right-of-access export and audit it (`fmt`: 'json' or 'html')."""
+def export_resident(resident: Resident, actor: Actor, fmt: str) -> dict:
+    """Build the right-of-access export and audit it for `actor` (`fmt`: 'json' or 'html')."""
     data = build_resident_export(resident)
-    record("resident.export", agent=agent, object_type="resident", object_id=resident.id,
+    record("resident.export", actor, object_type="resident", object_id=resident.id,
            resident_id=resident.id, detail={"format": fmt, "tickets": len(data["tickets"])})
     return data

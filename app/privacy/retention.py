@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, func
 
+from app.audit.actor import Actor
 from app.audit.services import record
 from app.contacts.models import Resident
 from app.extensions import db
@@ -45,8 +46,10 @@ def old_notes_query(cutoff: datetime):
             .order_by(Ticket.id))
 
 
-def apply_retention(dry_run: bool = True, now: datetime | None = None) -> RetentionPlan:
-    """List (dry run) or apply the retention rules; audited when applied. Flushes, does not commit."""
+def apply_retention(dry_run: bool = True, now: datetime | None = None, *, actor: Actor | None = None) -> RetentionPlan:
+    """List (dry run) or apply the retention rules; audited when applied, for `actor` (the admin who runs it
+    from the page; by default the system: the nightly job, the command). Flushes, does not commit."""
+    actor = actor or Actor.system()
     now = now or utcnow()
     plan = RetentionPlan(resident_cutoff=now - timedelta(days=get_setting(RESIDENT_INACTIVITY_DAYS)),
                          notes_cutoff=now - timedelta(days=get_setting(TICKET_NOTES_RETENTION_DAYS)),
@@ -56,12 +59,13 @@ def apply_retention(dry_run: bool = True, now: datetime | None = None) -> Retent
     if dry_run:
         return plan
     for resident_id, _last in plan.residents:
-        anonymise_resident(db.session.get(Resident, resident_id), agent=None, reason="retention")
+        anonymise_resident(db.session.get(Resident, resident_id), agent=None, reason="retention", actor=actor)
     ids = plan.note_ticket_ids
     purge_ticket_notes(ids)
-    record("retention.run", detail={"residents_anonymised": len(plan.residents), "ticket_notes_purged": len(ids),
-                                    "resident_cutoff": plan.resident_cutoff.isoformat(),
-                                    "notes_cutoff": plan.notes_cutoff.isoformat()})
+    record("retention.run", actor,
+           detail={"residents_anonymised": len(plan.residents), "ticket_notes_purged": len(ids),
+                   "resident_cutoff": plan.resident_cutoff.isoformat(),
+                   "notes_cutoff": plan.notes_cutoff.isoformat()})
     db.session.flush()
     logger.info("Retention: %s residents anonymised, notes of %s tickets purged", len(plan.residents), len(ids))
     return plan

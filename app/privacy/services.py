@@ -1,5 +1,6 @@
 """Anonymisation: erase who a resident is, keep their tickets for statistics with no way back to them."""
 
+from app.audit.actor import Actor
 from app.audit.services import record
 from app.contacts.anonymise import erase_identity
 from app.contacts.models import Resident
@@ -40,7 +41,8 @@ def _anonymise_one(resident: Resident, now) -> list[int]:
     return anonymise_tickets_of(resident.id, lambda text: names_person(text, keys))
 
 
-def anonymise_resident(resident: Resident, agent=None, reason: str = "request") -> Resident:
+def anonymise_resident(resident: Resident, agent=None, reason: str = "request", *,
+                       actor: Actor | None = None) -> Resident:
     """Erase a resident's identity, contact details and history values, and their tickets' free text.
 
     Tickets keep every statistical dimension (site, channel, procedure, dates, status, outcome...).
@@ -57,7 +59,7 @@ def anonymise_resident(resident: Resident, agent=None, reason: str = "request") 
     for row in [resident, *records_merged_into(resident.id)]:
         ticket_count += len(_anonymise_one(row, now))
     record_change(resident, agent, "anonymised", {}, at=now)
-    record("resident.anonymise", agent=agent, object_type="resident", object_id=resident.id,
+    record("resident.anonymise", actor or Actor(agent), object_type="resident", object_id=resident.id,
            resident_id=resident.id, detail={"reason": reason, "tickets": ticket_count})
     db.session.flush()
     return resident

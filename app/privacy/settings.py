@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from app.audit.actor import Actor
 from app.audit.services import record
 from app.extensions import db
 from app.privacy.models import Setting
@@ -54,8 +55,9 @@ def all_settings() -> dict[str, int]:
     return {key: get_setting(key) for key in SPECS}
 
 
-def set_setting(key: str, value: int, agent) -> bool:
-    """Change a setting (audited); returns True when the value changed. Raises SettingError out of bounds."""
+def set_setting(key: str, value: int, agent, *, actor: Actor | None = None) -> bool:
+    """Change a setting (audited for `actor`, by default `agent`); returns True when the value changed.
+    Raises SettingError out of bounds."""
     spec = SPECS[key]
     if not spec.minimum <= value <= spec.maximum:
         raise SettingError(f"{spec.label} : entre {spec.minimum} et {spec.maximum}.")
@@ -69,6 +71,6 @@ def set_setting(key: str, value: int, agent) -> bool:
     else:
         row.value = value
         row.updated_by_id = agent.id
-    record("settings.update", agent=agent, object_type="setting", object_id=key, detail={"from": old, "to": value})
+    record("settings.update", actor or Actor(agent), object_type="setting", object_id=key, detail={"from": old, "to": value})
     db.session.flush()
     return True

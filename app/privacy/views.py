@@ -5,6 +5,7 @@ import json
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.auth.current import request_actor
 from app.auth.guards import role_required
 from app.contacts.models import Resident
 from app.contacts.queries import get_resident
@@ -35,7 +36,7 @@ def index():
     residents = None
     if form.validate_on_submit():
         residents = find_residents(without_lone_surrogates(form.q.data))
-        record_search(current_user, form.q.data, residents, "privacy")
+        record_search(request_actor(), form.q.data, residents, "privacy")
         db.session.commit()
     status = 400 if form.errors else 200
     return render_template("privacy/index.html", form=form, residents=residents), status
@@ -46,7 +47,7 @@ def index():
 def resident(resident_id):
     """Everything held about one resident, as a readable page (audited as an export)."""
     row = _resident_or_404(resident_id)
-    data = export_resident(row, current_user, "html")
+    data = export_resident(row, request_actor(), "html")
     db.session.commit()
     return render_template("privacy/resident.html", resident=row, data=data, anonymise_form=AnonymiseForm())
 
@@ -56,7 +57,7 @@ def resident(resident_id):
 def resident_json(resident_id):
     """Everything held about one resident, as a JSON download (audited)."""
     row = _resident_or_404(resident_id)
-    data = export_resident(row, current_user, "json")
+    data = export_resident(row, request_actor(), "json")
     db.session.commit()
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json", headers={
@@ -72,7 +73,7 @@ def anonymise(resident_id):
     error = None
     if form.validate_on_submit():
         try:
-            anonymise_resident(row, current_user, reason=form.reason.data)
+            anonymise_resident(row, current_user, reason=form.reason.data, actor=request_actor())
         except AnonymisationError as exc:
             db.session.rollback()
             error = str(exc)
@@ -90,7 +91,8 @@ def settings():
     """The retention periods (audit trail, inactive residents, ticket notes)."""
     form = RetentionSettingsForm(data=all_settings() if request.method == "GET" else None)
     if form.validate_on_submit():
-        changed = [key for key in SPECS if set_setting(key, form[key].data, current_user)]
+        actor = request_actor()
+        changed = [key for key in SPECS if set_setting(key, form[key].data, current_user, actor=actor)]
         db.session.commit()
         flash("Durées de conservation enregistrées." if changed else "Aucune modification.", "success")
         return redirect(url_for("privacy.settings"))
@@ -104,7 +106,7 @@ def retention():
     """What the retention job would do now (dry run), and a button to apply it."""
     form = RunRetentionForm()
     if form.validate_on_submit():
-        plan = apply_retention(dry_run=False)
+        plan = apply_retention(dry_run=False, actor=request_actor())
         db.session.commit()
         flash(f"{len(plan.residents)} usager(s) anonymisé(s), notes de {len(plan.note_ticket_ids)} ticket(s) "
               "effacées.", "success")

@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from app.audit.services import record
 from app.auth.access import REPORT_READERS
+from app.auth.current import request_actor
 from app.auth.guards import role_required
 from app.channels.queries import list_active_channels, list_active_sites
 from app.extensions import db
@@ -135,7 +136,7 @@ def export(run_id, fmt):
     exported = run_file(run_id, fmt)
     if exported is None or fmt not in MIMETYPES:
         abort(404)
-    record("report.export", object_type="report_run", object_id=run_id,
+    record("report.export", request_actor(), object_type="report_run", object_id=run_id,
            detail={"format": fmt})
     db.session.commit()
     return send_file(io.BytesIO(exported.content), mimetype=MIMETYPES[fmt], as_attachment=True,

@@ -2,6 +2,7 @@
 
 from flask import url_for
 
+from app.audit.actor import Actor
 from app.audit.services import record
 from app.contacts.normalise import display_phone
 from app.contacts.queries import resident_tickets
@@ -38,12 +39,12 @@ def current_call_id(agent) -> int | None:
     return call.id if call is not None else None
 
 
-def panel_data(call: Call, agent) -> dict:
-    """The call, the residents its number matches (read audited) and the links to log it."""
+def panel_data(call: Call, actor: Actor) -> dict:
+    """The call, the residents its number matches (their read audited for `actor`) and the links to log it."""
     residents = residents_for_number(call.number)
     entries = [_resident_entry(resident, call) for resident in residents]
     if residents:
-        record("resident.view", agent=agent, object_type="call", object_id=call.id,
+        record("resident.view", actor, object_type="call", object_id=call.id,
                resident_id=residents[0].id if len(residents) == 1 else None,
                detail={"fields": ["name", "phone", "tickets"], "resident_ids": [r.id for r in residents]})
     if call.anonymous:

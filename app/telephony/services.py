@@ -6,6 +6,7 @@ hang-up for a call Relais never heard of, changes nothing and raises nothing.
 
 import logging
 
+from app.audit.actor import Actor
 from app.audit.services import record
 from app.cardnumbers import contains_card_number
 from app.extensions import db
@@ -96,14 +97,14 @@ def record_cti_event(event: CtiEvent, token=None) -> Call | None:
     return call
 
 
-def mark_called_back(call: Call, agent) -> Call:
-    """A missed call the platform has called back ("rappelé"); audited."""
+def mark_called_back(call: Call, agent, *, actor: Actor | None = None) -> Call:
+    """A missed call the platform has called back ("rappelé"); audited for `actor` (by default `agent`)."""
     if call.state != "missed":
         raise CallError("Seul un appel manqué peut être marqué « rappelé ».")
     if call.called_back_at is None:
         call.called_back_at = utcnow()
         call.called_back_by_id = agent.id
-        record("call.called_back", agent=agent, object_type="call", object_id=call.id,
+        record("call.called_back", actor or Actor(agent), object_type="call", object_id=call.id,
                resident_id=call.resident_id, detail={"fields": ["called_back_at"]})
         db.session.flush()
     return call

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.audit.services import record
 from app.auth.access import CALL_LOG_ROLES
+from app.auth.current import request_actor
 from app.auth.guards import role_required
 from app.contacts.normalise import display_phone
 from app.extensions import db
@@ -24,8 +25,8 @@ def calls():
     mine = request.args.get("mine") == "1" and current_user.role == "operator_3975"
     state = request.args.get("state") if request.args.get("state") in STATES else None
     found = list_calls(agent_id=current_user.id if mine else None, state=state, limit=200)
-    record("call.list", object_type="call", detail={"ids": [call.id for call in found][:200], "state": state,
-                                                    "mine": mine})
+    record("call.list", request_actor(), object_type="call",
+           detail={"ids": [call.id for call in found][:200], "state": state, "mine": mine})
     db.session.commit()
     return render_template("telephony/calls.html", calls=found, mine=mine, state=state, states=STATE_LABELS,
                            directions=DIRECTION_LABELS, causes=CAUSE_LABELS, display_phone=display_phone,
@@ -40,7 +41,7 @@ def called_back(call_id: int):
         abort(404)
     if CalledBackForm().validate_on_submit():
         try:
-            mark_called_back(call, current_user)
+            mark_called_back(call, current_user, actor=request_actor())
         except CallError as exc:
             db.session.rollback()
             flash(exc.message, "error")
@@ -64,6 +65,6 @@ def panel_call(call_id: int):
     call = get_call(call_id)
     if call is None or call.agent_id != current_user.id:
         abort(404)
-    data = panel_data(call, current_user)
+    data = panel_data(call, request_actor())
     db.session.commit()  # the read audit of the caller's record
     return jsonify(data)

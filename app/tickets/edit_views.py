@@ -4,8 +4,8 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.audit.services import record
 from app.auth.access import can_edit_ticket
+from app.auth.current import request_actor
 from app.channels.models import Channel, Device, Site
 from app.channels.queries import get_by_id, list_active_channels, list_active_devices, list_active_sites
 from app.extensions import db
@@ -20,6 +20,7 @@ from app.tickets.blueprint import (
 from app.tickets.checks import TicketError
 from app.tickets.forms import StatusForm, TicketForm, TransferForm, choices
 from app.tickets.labels import STATUS_LABELS
+from app.tickets.reads import record_ticket_read
 from app.tickets.services import StaleTicketError, conflicts_since, update_ticket
 from app.tickets.workflow import change_status, transfer_ticket
 
@@ -47,8 +48,7 @@ def edit(ticket_id: int):
     form = TicketForm(obj=ticket)
     if not form.is_submitted():
         form.version.data = ticket.version
-        record("ticket.view", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
-               detail={"page": "edit_form"})
+        record_ticket_read(request_actor(), ticket, page="edit_form")
         db.session.commit()
     devices = [d for d in list_active_devices(ticket.site, include_id=ticket.device_id) if d.code != "none"]
     fill_pickers(form, devices, ticket.procedure_id, ticket.requested_procedure_id)
@@ -59,8 +59,7 @@ def edit(ticket_id: int):
         values = form.service_values(fields)
         seen = _version(form)
         try:
-            update_ticket(ticket, values, current_user, expected_version=seen)
-            record("ticket.update", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id)
+            update_ticket(ticket, values, current_user, expected_version=seen, actor=request_actor())
             db.session.commit()
         except StaleTicketError as exc:
             db.session.rollback()
@@ -88,9 +87,7 @@ def status(ticket_id: int):
     if form.validate_on_submit():
         try:
             change_status(ticket, form.status.data, current_user, outcome=form.outcome.data or None,
-                          expected_version=_version(form))
-            record("ticket.status", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
-                   detail={"status": ticket.status})
+                          expected_version=_version(form), actor=request_actor())
             db.session.commit()
             flash(f"Ticket {ticket.reference} : {STATUS_LABELS[ticket.status]}.", "success")
         except StaleTicketError as exc:
@@ -120,9 +117,7 @@ def transfer(ticket_id: int):
             if channel is None or site is None:
                 raise TicketError([("channel_id" if channel is None else "site_id", "Choisissez le canal et le site.")])
             new = transfer_ticket(ticket, current_user, channel, site, device, form.note.data or None,
-                                  expected_version=_version(form))
-            record("ticket.transfer", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
-                   detail={"to": new.reference})
+                                  expected_version=_version(form), actor=request_actor())
             db.session.commit()
         except StaleTicketError:
             db.session.rollback()

@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 
 from app.audit.services import record
 from app.auth.access import ticket_visibility_clause
+from app.auth.current import request_actor
 from app.auth.guards import role_required
 from app.channels.queries import list_active_channels, list_active_procedures, list_active_sites
 from app.extensions import db
@@ -100,7 +101,7 @@ def export():
         filters = _search_filters(_search_form())
     except ValueError:
         abort(400)
-    record("ticket.export", object_type="ticket", detail={k: v for k, v in request.args.items()})
+    record("ticket.export", request_actor(), object_type="ticket", detail={k: v for k, v in request.args.items()})
     db.session.commit()
 
     def rows():

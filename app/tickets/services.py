@@ -1,11 +1,13 @@
 """Ticket use cases: log, update (optimistic locking). Status changes and transfers: `workflow.py`.
 
 Services add and flush, never commit. Every rule is checked by `save_checks` (one place), every change
-becomes a TicketEvent.
+becomes a TicketEvent. An edit is audited (`ticket.update`) for the `actor` given (who and from where).
 """
 
 import logging
 
+from app.audit.actor import Actor
+from app.audit.services import record
 from app.auth.models import Agent
 from app.contacts.services import touch_resident
 from app.extensions import db
@@ -105,11 +107,13 @@ def conflicts_since(ticket: Ticket, expected_version: int, values: dict) -> list
     return conflicts
 
 
-def update_ticket(ticket: Ticket, values: dict, agent: Agent | None, expected_version: int) -> Ticket:
+def update_ticket(ticket: Ticket, values: dict, agent: Agent | None, expected_version: int, *,
+                  actor: Actor | None = None) -> Ticket:
     """Change editable fields of a ticket the agent saw at `expected_version`.
 
     Raises StaleTicketError (with what changed since, their value and yours) when the ticket moved on,
-    TicketError when a rule is broken. No event is written when nothing changed.
+    TicketError when a rule is broken. No event is written when nothing changed; the save is audited for
+    `actor` (by default `agent`, with no address) either way.
     """
     cleaned = _clean(values, EDITABLE)
     if expected_version != ticket.version:
@@ -121,11 +125,12 @@ def update_ticket(ticket: Ticket, values: dict, agent: Agent | None, expected_ve
         ticket.protocol_confirmed_by_id = agent.id if agent is not None else None
     save_checks(ticket, agent)
     changes = diff(before, snapshot(ticket))
-    if not changes:
-        return ticket
-    ticket.updated_at = utcnow()
-    db.session.flush()
-    record_event(ticket, agent, "updated", changes)
-    if "resident_id" in changes:
-        touch_resident(ticket.resident_id, ticket.opened_at)
+    if changes:
+        ticket.updated_at = utcnow()
+        db.session.flush()
+        record_event(ticket, agent, "updated", changes)
+        if "resident_id" in changes:
+            touch_resident(ticket.resident_id, ticket.opened_at)
+    record("ticket.update", actor or Actor(agent), object_type="ticket", object_id=ticket.id,
+           resident_id=ticket.resident_id)
     return ticket

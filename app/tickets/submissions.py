@@ -3,7 +3,7 @@
 The form carries a random token; the ticket it creates records it (`tickets.submission_token`, a unique
 index: the database refuses a second ticket of the same form even when two posts race). Nothing is read
 before the save: the ticket's INSERT decides, in a savepoint, and only a refused post reads the ticket
-the token already created, which it gives back.
+the token already created, which it gives back. A ticket created is audited (`ticket.create`).
 """
 
 import re
@@ -11,6 +11,8 @@ import secrets
 
 from sqlalchemy.exc import IntegrityError
 
+from app.audit.actor import Actor
+from app.audit.services import record
 from app.extensions import db
 from app.tickets.checks import TicketError
 from app.tickets.models import Ticket
@@ -31,22 +33,26 @@ def submitted_ticket(token: str | None) -> Ticket | None:
     return db.session.execute(db.select(Ticket).where(Ticket.submission_token == token)).scalar_one_or_none()
 
 
-def log_ticket_once(values: dict, agent, token: str | None) -> tuple[Ticket, bool]:
+def log_ticket_once(values: dict, agent, token: str | None, *, actor: Actor | None = None) -> tuple[Ticket, bool]:
     """`log_ticket`, unless a form with this token already created a ticket: returns (ticket, created).
 
     Without a well-formed token it is plain `log_ticket`. Raises TicketError like `log_ticket` (unless the
-    token's ticket exists: a form already saved is given back whatever its second post says).
+    token's ticket exists: a form already saved is given back whatever its second post says). A new ticket
+    is audited for `actor` (who and from where), by default `agent` with no address.
     """
     if not token or not _TOKEN.match(token):
-        return log_ticket(values, agent), True
-    try:
-        with db.session.begin_nested():  # the ticket with its token, or nothing
-            ticket = log_ticket(values | {"submission_token": token}, agent)
-    except (IntegrityError, TicketError):
-        # The token's ticket exists (an earlier post, or the same form's other post that won the race:
-        # the unique index waited for its commit): give it back. Otherwise the error is this post's own.
-        earlier = submitted_ticket(token)
-        if earlier is None:
-            raise
-        return earlier, False
+        ticket = log_ticket(values, agent)
+    else:
+        try:
+            with db.session.begin_nested():  # the ticket with its token, or nothing
+                ticket = log_ticket(values | {"submission_token": token}, agent)
+        except (IntegrityError, TicketError):
+            # The token's ticket exists (an earlier post, or the same form's other post that won the race:
+            # the unique index waited for its commit): give it back. Otherwise the error is this post's own.
+            earlier = submitted_ticket(token)
+            if earlier is None:
+                raise
+            return earlier, False
+    record("ticket.create", actor or Actor(agent), object_type="ticket", object_id=ticket.id,
+           resident_id=ticket.resident_id, detail={"reference": ticket.reference})
     return ticket, True

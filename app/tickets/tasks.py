@@ -3,6 +3,7 @@
 import logging
 import time
 
+from app.audit.actor import Actor
 from app.audit.services import record
 from app.auth.models import Agent
 from app.extensions import db
@@ -69,7 +70,7 @@ def perform_import(run_id: int, progress=None):
         agent = db.session.get(Agent, agent_id) if agent_id is not None else None
         result = import_tickets(data, agent=agent, dry_run=dry_run, source=file_name, progress=progress)
         if result.ok and not dry_run:
-            record("ticket.import", agent=agent, agent_login="cli", object_type="ticket",
+            record("ticket.import", Actor(agent, login="cli"), object_type="ticket",
                    detail={"file": file_name, "run": run_id, "created": result.tickets_created,
                            "skipped": result.tickets_skipped, "residents_created": result.residents_created})
         else:

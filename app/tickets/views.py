@@ -6,7 +6,6 @@ Lists and export: `list_views.py`; import: `import_views.py`.
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.audit.services import record
 from app.auth.access import (
     can_create_ticket,
     can_edit_ticket,
@@ -14,6 +13,7 @@ from app.auth.access import (
     can_see_ticket_notes,
     reads_another_channel,
 )
+from app.auth.current import request_actor
 from app.auth.sessions import residents_looked_up
 from app.contacts.models import Resident
 from app.contacts.queries import SearchQueryError, get_live_resident
@@ -36,6 +36,7 @@ from app.tickets.checks import TicketError
 from app.tickets.forms import FindResidentForm, StatusForm, TicketForm
 from app.tickets.labels import change_lines, display_value, kind_label, procedure_owner
 from app.tickets.queries import journey, ticket_events
+from app.tickets.reads import record_ticket_read
 from app.tickets.submissions import log_ticket_once, new_submission_token
 from app.tickets.workflow import ACTION_LABELS, allowed_transitions
 
@@ -58,7 +59,7 @@ def _find_resident_page(profile):
     q = (finder.q.data or "").strip()
     if q:
         try:
-            results = search_for(current_user, q, "ticket_form")
+            results = search_for(request_actor(), q, "ticket_form")
         except SearchQueryError as exc:
             error = exc.message
         db.session.commit()
@@ -100,7 +101,8 @@ def new():
         if call is not None:
             values.update(ticket_values_for_call(call))
         try:
-            ticket, created = log_ticket_once(values, current_user, form.submission_token.data)
+            ticket, created = log_ticket_once(values, current_user, form.submission_token.data,
+                                              actor=request_actor())
         except TicketError as exc:
             db.session.rollback()
             attach_errors(form, exc.problems, problems)
@@ -111,8 +113,6 @@ def new():
                 return redirect(url_for("tickets.show", ticket_id=ticket.id))
             if call is not None:
                 attach_ticket(call, ticket)
-            record("ticket.create", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
-                   detail={"reference": ticket.reference})
             saved = {"ticket_id": ticket.id, "reference": ticket.reference, "resident_id": ticket.resident_id}
             db.session.commit()  # read before: the commit expires the objects (no reload after it)
             flash(f"Ticket {saved['reference']} enregistré.", "success")
@@ -120,7 +120,7 @@ def new():
                 return redirect(url_for("contacts.show", resident_id=saved["resident_id"]))
             return redirect(url_for("tickets.show", ticket_id=saved["ticket_id"]))
     if resident is not None:
-        record_read(current_user, resident, "ticket_form")
+        record_read(request_actor(), resident, "ticket_form")
         db.session.commit()
     return render_template("tickets/new.html", form=form, fields=fields, profile=profile, resident=resident,
                            problems=problems, paying_ids=paying_procedure_ids()), 400 if form.errors else 200
@@ -131,8 +131,7 @@ def show(ticket_id: int):
     """A ticket, its journey across channels and its history; status actions for those who may edit."""
     ticket = ticket_or_404(ticket_id)
     via_resident = reads_another_channel(current_user, ticket)  # allowed only from the resident's page
-    record("ticket.view", object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
-           detail={"via": "resident"} if via_resident else None)
+    record_ticket_read(request_actor(), ticket, via_resident=via_resident)
     db.session.commit()
     editable = can_edit_ticket(current_user, ticket)
     actions = [(status, ACTION_LABELS[status], StatusForm(status=status, version=ticket.version))

@@ -1,5 +1,11 @@
-"""Status changes and transfers. The allowed transitions live here, and only here."""
+"""Status changes and transfers. The allowed transitions live here, and only here.
 
+Both are audited (`ticket.status`, `ticket.transfer`) for the `actor` given: who and from where, by default
+the agent with no address.
+"""
+
+from app.audit.actor import Actor
+from app.audit.services import record
 from app.auth.models import Agent
 from app.channels.models import Channel, Device, Site
 from app.extensions import db
@@ -36,7 +42,7 @@ def _check_version(ticket: Ticket, expected_version: int | None) -> None:
 
 
 def change_status(ticket: Ticket, new_status: str, agent: Agent | None, outcome: str | None = None,
-                  expected_version: int | None = None) -> Ticket:
+                  expected_version: int | None = None, *, actor: Actor | None = None) -> Ticket:
     """Move a ticket to `new_status` if the workflow allows it; closing sets the closing time,
     reopening clears it. Raises TicketError (field `status`) for a forbidden move."""
     _check_version(ticket, expected_version)
@@ -55,12 +61,14 @@ def change_status(ticket: Ticket, new_status: str, agent: Agent | None, outcome:
     ticket.updated_at = utcnow()
     db.session.flush()
     record_event(ticket, agent, "reopened" if new_status == "open" else "status", diff(before, snapshot(ticket)))
+    record("ticket.status", actor or Actor(agent), object_type="ticket", object_id=ticket.id,
+           resident_id=ticket.resident_id, detail={"status": ticket.status})
     return ticket
 
 
 def transfer_ticket(ticket: Ticket, agent: Agent | None, channel: Channel, site: Site,
                     device: Device | None = None, note: str | None = None,
-                    expected_version: int | None = None) -> Ticket:
+                    expected_version: int | None = None, *, actor: Actor | None = None) -> Ticket:
     """Hand a ticket over to another channel, site or service; returns the new, linked ticket.
 
     The new ticket keeps the resident, procedure and facilitation details, is `open` and unassigned,
@@ -90,4 +98,6 @@ def transfer_ticket(ticket: Ticket, agent: Agent | None, channel: Channel, site:
     changes = diff(before, snapshot(ticket))
     changes["transferred_to"] = [None, new.reference]
     record_event(ticket, agent, "transferred", changes)
+    record("ticket.transfer", actor or Actor(agent), object_type="ticket", object_id=ticket.id,
+           resident_id=ticket.resident_id, detail={"to": new.reference})
     return new

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.auth.current import request_actor
 from app.auth.guards import role_required
 from app.channels.models import Channel, Procedure, Site
 from app.channels.queries import get_by_code, get_by_id, list_active_channels, list_active_procedures
@@ -48,9 +49,9 @@ def edit_module(module_id=None):
                   "validity_months": form.validity_months.data, "active": form.active.data}
         try:
             if module is None:
-                create_module(form.code.data, values, by=current_user)
+                create_module(form.code.data, values, by=current_user, actor=request_actor())
             else:
-                update_module(module, values, by=current_user)
+                update_module(module, values, by=current_user, actor=request_actor())
             db.session.commit()
             flash("Module enregistré.", "success")
             return redirect(url_for("training.modules"), code=303)
@@ -77,7 +78,7 @@ def requirements():
         channel = get_by_code(Channel, form.channel.data) if form.channel.data else None
         try:
             _row, created = add_requirement(get_module_by_code(form.module.data), form.scope.data, procedure=procedure,
-                                            channel=channel, by=current_user)
+                                            channel=channel, by=current_user, actor=request_actor())
             db.session.commit()
             flash("Exigence ajoutée." if created else "Cette exigence existait déjà.", "success")
             return redirect(url_for("training.requirements"), code=303)
@@ -91,7 +92,7 @@ def requirements():
 @role_required("admin")
 def delete_requirement(requirement_id):
     requirement = get_requirement(requirement_id) or abort(404)
-    remove_requirement(requirement, by=current_user)
+    remove_requirement(requirement, by=current_user, actor=request_actor())
     db.session.commit()
     flash("Exigence retirée.", "success")
     return redirect(url_for("training.requirements"), code=303)
@@ -105,7 +106,7 @@ def sites():
     form.site.choices = choices((str(site.id), site.label) for site, _policy in policies)
     if form.validate_on_submit():
         site = get_by_id(Site, int(form.site.data))
-        changed = set_site_policy(site, form.on_missing.data, by=current_user)
+        changed = set_site_policy(site, form.on_missing.data, by=current_user, actor=request_actor())
         db.session.commit()
         flash(f"{site.label} : règle enregistrée." if changed else f"{site.label} : règle inchangée.", "success")
         return redirect(url_for("training.sites"), code=303)
@@ -118,7 +119,8 @@ def upload():
     form = ImportForm()
     result = None
     if form.validate_on_submit():
-        result = import_training(form.file.data.read(), by=current_user, dry_run=form.dry_run.data)
+        result = import_training(form.file.data.read(), by=current_user, dry_run=form.dry_run.data,
+                                 actor=request_actor())
         if result.ok and not result.dry_run:
             db.session.commit()
         else:

@@ -9,6 +9,7 @@ import csv
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from app.audit.actor import Actor
 from app.auth.models import Agent
 from app.csvfiles import CsvFileError, csv_rows, decode_csv
 from app.extensions import db
@@ -133,8 +134,10 @@ def _read(text: str, result: TrainingImport) -> list[tuple[int, dict]] | None:
     return rows
 
 
-def import_training(data: bytes | str, by=None, dry_run: bool = False, today: date | None = None) -> TrainingImport:
-    """Check every line; if all are valid and this is not a dry run, record the new sessions (audited)."""
+def import_training(data: bytes | str, by=None, dry_run: bool = False, today: date | None = None, *,
+                    actor: Actor | None = None) -> TrainingImport:
+    """Check every line; if all are valid and this is not a dry run, record the new sessions (audited for
+    `actor`, by default `by`)."""
     result = TrainingImport(dry_run=dry_run)
     try:
         text = decode_csv(data)
@@ -167,5 +170,5 @@ def import_training(data: bytes | str, by=None, dry_run: bool = False, today: da
     result.created = len(todo)
     if not dry_run:
         for agent, module, day, trainer in todo:
-            record_training(agent, module, day, trainer, source="import", by=by, today=today)
+            record_training(agent, module, day, trainer, source="import", by=by, today=today, actor=actor)
     return result

@@ -4,6 +4,7 @@ Existing rows are left as an admin changed them: a module's title or validity is
 shipped requirement is created together with its module only, so one an admin removed stays removed.
 """
 
+from app.audit.actor import Actor
 from app.audit.services import record as audit
 from app.channels.models import Channel
 from app.extensions import db
@@ -57,6 +58,6 @@ def load_training_reference() -> dict[str, int]:
                 continue
         counts["requirements"] += add_requirement(modules[code], scope, channel=channel)[1]
     if counts["modules"]:
-        audit("training.module", object_type="training_module", object_id="load",
+        audit("training.module", Actor.system(), object_type="training_module", object_id="load",
               detail={"operation": "load", "counts": counts})
     return counts

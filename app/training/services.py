@@ -1,6 +1,7 @@
 """Training use cases: record a session, change a module, a requirement or a site's policy. All audited.
 
-Services add and flush, never commit. Errors are `TrainingError(field, French message)`.
+Services add and flush, never commit. Errors are `TrainingError(field, French message)`. `by` is the agent
+making the change; `actor` (who and from where, for the audit entry) defaults to `by` with no address.
 """
 
 import calendar
@@ -9,6 +10,7 @@ from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 
+from app.audit.actor import Actor
 from app.audit.services import record as audit
 from app.extensions import db
 from app.timeutil import paris_day, utcnow
@@ -54,7 +56,8 @@ def check_training_day(trained_on: date, today: date) -> None:
 
 
 def record_training(agent, module: TrainingModule, trained_on: date, trainer: str | None = None,
-                    source: str = "form", by=None, today: date | None = None) -> tuple[TrainingRecord, bool]:
+                    source: str = "form", by=None, today: date | None = None, *,
+                    actor: Actor | None = None) -> tuple[TrainingRecord, bool]:
     """Add a session to an agent's record; returns (record, created). The same session twice adds nothing.
 
     The expiry is computed from the module's validity. Audited (`training.record`, ids only).
@@ -77,7 +80,7 @@ def record_training(agent, module: TrainingModule, trained_on: date, trainer: st
             db.session.flush()
     except IntegrityError:  # recorded meanwhile by someone else: the same session
         return find_record(agent.id, module.id, trained_on), False
-    audit("training.record", agent=by, object_type="training_record", object_id=row.id,
+    audit("training.record", actor or Actor(by), object_type="training_record", object_id=row.id,
           detail={"agent_id": agent.id, "module": module.code, "fields": ["trained_on", "trainer"],
                   "source": source})
     return row, True
@@ -94,7 +97,7 @@ def _clean_module_values(values: dict) -> dict:
             "validity_months": validity, "active": bool(values.get("active", True))}
 
 
-def create_module(code: str, values: dict, by=None) -> TrainingModule:
+def create_module(code: str, values: dict, by=None, *, actor: Actor | None = None) -> TrainingModule:
     """A new module; its code is unique (the service checks, the database constraint stands behind)."""
     code = (code or "").strip().lower()
     if not code or len(code) > 40 or not all(c.isalnum() or c == "-" for c in code):
@@ -104,12 +107,12 @@ def create_module(code: str, values: dict, by=None) -> TrainingModule:
     module = TrainingModule(code=code, **_clean_module_values(values))
     db.session.add(module)
     db.session.flush()
-    audit("training.module", agent=by, object_type="training_module", object_id=module.id,
+    audit("training.module", actor or Actor(by), object_type="training_module", object_id=module.id,
           detail={"operation": "create", "fields": sorted(_clean_module_values(values))})
     return module
 
 
-def update_module(module: TrainingModule, values: dict, by=None) -> list[str]:
+def update_module(module: TrainingModule, values: dict, by=None, *, actor: Actor | None = None) -> list[str]:
     """Change a module; a new validity recomputes its sessions' expiries. Returns the changed fields."""
     cleaned = _clean_module_values(values)
     changed = [name for name, value in cleaned.items() if getattr(module, name) != value]
@@ -120,13 +123,13 @@ def update_module(module: TrainingModule, values: dict, by=None) -> list[str]:
             row.expires_on = expiry_of(module, row.trained_on)
     if changed:
         db.session.flush()
-        audit("training.module", agent=by, object_type="training_module", object_id=module.id,
+        audit("training.module", actor or Actor(by), object_type="training_module", object_id=module.id,
               detail={"operation": "update", "fields": changed})
     return changed
 
 
-def add_requirement(module: TrainingModule, scope: str, procedure=None, channel=None, by=None
-                    ) -> tuple[TrainingRequirement, bool]:
+def add_requirement(module: TrainingModule, scope: str, procedure=None, channel=None, by=None, *,
+                    actor: Actor | None = None) -> tuple[TrainingRequirement, bool]:
     """`module` becomes required for `scope` (payment, state, one procedure, one channel); (row, created)."""
     if scope not in SCOPES:
         raise TrainingError("scope", "Portée : valeur inconnue.")
@@ -142,23 +145,23 @@ def add_requirement(module: TrainingModule, scope: str, procedure=None, channel=
     row = TrainingRequirement(module_id=module.id, scope=scope, procedure_id=procedure_id, channel_id=channel_id)
     db.session.add(row)
     db.session.flush()
-    audit("training.requirement", agent=by, object_type="training_requirement", object_id=row.id,
+    audit("training.requirement", actor or Actor(by), object_type="training_requirement", object_id=row.id,
           detail={"operation": "add", "module": module.code, "scope": scope, "procedure_id": procedure_id,
                   "channel_id": channel_id})
     return row, True
 
 
-def remove_requirement(requirement: TrainingRequirement, by=None) -> None:
+def remove_requirement(requirement: TrainingRequirement, by=None, *, actor: Actor | None = None) -> None:
     """Stop requiring a module (tickets saved before keep their flag)."""
     detail = {"operation": "remove", "module_id": requirement.module_id, "scope": requirement.scope,
               "procedure_id": requirement.procedure_id, "channel_id": requirement.channel_id}
-    audit("training.requirement", agent=by, object_type="training_requirement", object_id=requirement.id,
+    audit("training.requirement", actor or Actor(by), object_type="training_requirement", object_id=requirement.id,
           detail=detail)
     db.session.delete(requirement)
     db.session.flush()
 
 
-def set_site_policy(site, on_missing: str, by=None) -> bool:
+def set_site_policy(site, on_missing: str, by=None, *, actor: Actor | None = None) -> bool:
     """What `site` does when an agent lacks a required module (refuse / flag); returns whether it changed."""
     if on_missing not in POLICIES:
         raise TrainingError("on_missing", "Choix inconnu : refuser, ou enregistrer et signaler.")
@@ -171,6 +174,6 @@ def set_site_policy(site, on_missing: str, by=None) -> bool:
         db.session.add(policy)
     policy.on_missing = on_missing
     db.session.flush()
-    audit("training.site_policy", agent=by, object_type="site", object_id=site.id,
+    audit("training.site_policy", actor or Actor(by), object_type="site", object_id=site.id,
           detail={"fields": ["on_missing"], "from": before, "to": on_missing})
     return True

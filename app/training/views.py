@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from app.audit.services import record
 from app.auth.access import TRAINING_SUPERVISORS, can_manage_training, can_view_training_of
+from app.auth.current import request_actor
 from app.auth.guards import role_required
 from app.channels.queries import list_active_sites
 from app.extensions import db
@@ -52,7 +53,7 @@ def agents():
     day = today()
     site_ids = [site_id] if site_id else None
     reminders = expiring_trainings(day, 30, site_ids=site_ids)
-    record("training.read", object_type="training_records", object_id="list",
+    record("training.read", request_actor(), object_type="training_records", object_id="list",
            detail={"site_id": site_id, "agents": len(people)})
     db.session.commit()
     return render_template("training/agents.html", people=people, modules=list_modules(active_only=True),
@@ -74,7 +75,8 @@ def agent(agent_id):
         if form.validate_on_submit():
             try:
                 _row, created = record_training(person, get_module_by_code(form.module.data), form.trained_on.data,
-                                                form.trainer.data, source="form", by=current_user)
+                                                form.trainer.data, source="form", by=current_user,
+                                                actor=request_actor())
                 db.session.commit()
                 flash("Session enregistrée." if created else "Cette session était déjà enregistrée.", "success")
                 return redirect(url_for("training.agent", agent_id=person.id), code=303)
@@ -82,7 +84,8 @@ def agent(agent_id):
                 db.session.rollback()
                 getattr(form, exc.field, form.trained_on).errors = [exc.message]
     else:
-        record("training.read", object_type="agent", object_id=person.id, detail={"fields": ["training_records"]})
+        record("training.read", request_actor(), object_type="agent", object_id=person.id,
+               detail={"fields": ["training_records"]})
         db.session.commit()
     return render_template("training/livret.html", own=False, form=form, **livret_context(person)), \
         400 if form.errors else 200

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from app.audit.actor import Actor
 from app.audit.models import AuditEntry, AuditEntryImmutableError
 from app.audit.services import record
 from app.audit.tasks import purge_audit_entries
@@ -26,9 +27,9 @@ def entries(reference, make_agent):
     bob = make_agent("operator_3975", site_code="plateforme-3975", login="bob", name="Bob Morel")
     marie = make_resident()
     paul = make_resident("Paul", "Martin", email="paul@example.org", account_ref="CP-PM")
-    record("resident.view", agent=alice, object_type="resident", object_id=marie.id, resident_id=marie.id)
-    record("resident.update", agent=bob, object_type="resident", object_id=paul.id, resident_id=paul.id)
-    old = record("resident.view", agent=bob, object_type="resident", object_id=marie.id, resident_id=marie.id)
+    record("resident.view", Actor(alice), object_type="resident", object_id=marie.id, resident_id=marie.id)
+    record("resident.update", Actor(bob), object_type="resident", object_id=paul.id, resident_id=paul.id)
+    old = record("resident.view", Actor(bob), object_type="resident", object_id=marie.id, resident_id=marie.id)
     old.at = utcnow() - timedelta(days=40)
     db.session.commit()
     return {"alice": alice, "bob": bob, "marie": marie, "paul": paul}
@@ -68,7 +69,7 @@ def test_bad_period_is_a_french_error_on_the_field(entries, client_as):
 def test_results_are_paginated(entries, client_as, make_agent):
     agent = make_agent("manager")
     for _ in range(60):
-        record("report.view", agent=agent)
+        record("report.view", Actor(agent))
     db.session.commit()
     client = client_as("admin")
     first = client.post("/audit/", data={"action": "report.view"})

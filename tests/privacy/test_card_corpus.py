@@ -10,6 +10,7 @@ import unicodedata
 import pytest
 from sqlalchemy import text
 
+from app.audit.actor import Actor
 from app.audit.models import AuditEntry
 from app.audit.services import record
 from app.cardguard import CardNumberStorageError
@@ -250,7 +251,7 @@ def test_sql_text_writing_the_spelling_is_refused_by_the_storage_guard(reference
 
 @REFUSE
 def test_an_audit_entry_masks_the_spelling(app, spelling):
-    record("resident.search", agent_login="cli", detail={"q": f"cherche {spelling}", "n": 1})
+    record("resident.search", Actor.system("cli"), detail={"q": f"cherche {spelling}", "n": 1})
     db.session.flush()
     entry = db.session.execute(db.select(AuditEntry)).scalar_one()
     assert entry.detail["q"].startswith("cherche ") and CARD_MASK in entry.detail["q"]
@@ -283,7 +284,7 @@ def test_after_every_spelling_on_every_path_the_scan_finds_nothing(agent, client
             insert_tickets([dict(counter_values(person), opened_at=utcnow(), status="closed", family_number=spelling)],
                            agent.id)
         db.session.rollback()
-        record("resident.search", agent_login=spelling, detail={"q": spelling})
+        record("resident.search", Actor(login=spelling), detail={"q": spelling})
         db.session.commit()
     for number, spelling in enumerate(MUST_ACCEPT.values(), start=500):
         log_ticket(counter_values(person, notes=spelling), agent)

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from app.audit.actor import Actor
 from app.audit.models import AuditEntry
 from app.audit.services import record
 from app.extensions import db
@@ -21,7 +22,7 @@ def text_of(response) -> str:
 def resident(reference, make_agent):
     resident = make_resident()
     make_ticket(resident, notes="A demandé une aide pour la carte Navigo")
-    record("resident.view", agent=make_agent("counter_agent", site_code="mairie-02"), object_type="resident",
+    record("resident.view", Actor(make_agent("counter_agent", site_code="mairie-02")), object_type="resident",
            object_id=resident.id, resident_id=resident.id)
     db.session.commit()
     return resident

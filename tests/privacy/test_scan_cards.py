@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from app.audit.actor import Actor
 from app.audit.models import AuditEntry
 from app.audit.services import record
 from app.cardnumbers import CARD_MASK, contains_card_number
@@ -93,7 +94,7 @@ def _refused(sql: str, **params) -> bool:
 
 
 def test_the_audit_trail_refuses_every_change_outside_the_masking_path(app):
-    record("login.failed", agent_login="someone", detail={"q": "x"})
+    record("login.failed", Actor(login="someone"), detail={"q": "x"})
     db.session.flush()
     entry_id = db.session.execute(db.select(AuditEntry.id)).scalar_one()
     assert _refused("UPDATE audit_entries SET detail = '{}' WHERE id = :id", id=entry_id)

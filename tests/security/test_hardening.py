@@ -6,6 +6,7 @@ import re
 import pytest
 
 from app import create_app
+from app.audit.actor import Actor
 from app.audit.models import AuditEntry
 from app.audit.services import record
 from app.cardnumbers import CARD_MASK
@@ -106,7 +107,7 @@ def test_pages_with_personal_data_are_not_cached_and_forbid_inline_script(refere
 
 
 def test_card_numbers_are_masked_in_audit_entries(app):
-    record("login.failed", agent_login="4111 1111 1111 1111", detail={"q": "carte 4111-1111-1111-1111"})
+    record("login.failed", Actor(login="4111 1111 1111 1111"), detail={"q": "carte 4111-1111-1111-1111"})
     db.session.flush()
     entry = db.session.execute(db.select(AuditEntry)).scalar_one()
     assert entry.agent_login == CARD_MASK and entry.detail == {"q": f"carte {CARD_MASK}"}

@@ -1,0 +1,20 @@
+"""Reading a ticket: every page that shows one is audited (who, which ticket, its resident, where).
+
+Like `app/contacts/reads.py` for residents: the entry names the ticket and the page, never a value read.
+"""
+
+from app.audit.actor import Actor
+from app.audit.services import record
+from app.tickets.models import Ticket
+
+
+def record_ticket_read(actor: Actor, ticket: Ticket, page: str | None = None, via_resident: bool = False) -> None:
+    """Audit that `actor` was shown `ticket`: on `page` (e.g. "edit_form"; None: the ticket's own page), and
+    whether it was opened from its resident's page (another channel's ticket, allowed from there only)."""
+    detail = {}
+    if page:
+        detail["page"] = page
+    if via_resident:
+        detail["via"] = "resident"
+    record("ticket.view", actor, object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
+           detail=detail)
