@@ -5,19 +5,27 @@ values and return ids; results live in the database.
 """
 
 import logging
+import os
+import socket
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
+from rq.exceptions import NoSuchJobError
 from rq.job import Job
+from rq.worker import Worker
 
 from app.config import QUEUE_DEFAULT
+from app.timeutil import as_utc, utcnow
 
 logger = logging.getLogger(__name__)
 
+SILENT_AFTER = timedelta(minutes=3)  # a worker without a heartbeat for that long is taken for dead
+GRACE = timedelta(minutes=1)  # a row just committed may not be enqueued yet: a reaper leaves it alone
 _worker_app = None  # set by the worker, so jobs find their application
 _warned_in_process = False
 
@@ -45,6 +53,16 @@ def get_redis(app=None) -> Redis:
     """A Redis client for the configured REDIS_URL (short timeouts: the app must not hang on it)."""
     app = app or current_app
     return Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=1, socket_timeout=5)
+
+
+def live_redis(app=None) -> Redis | None:
+    """A Redis client that has just answered a ping, or None (then jobs run in-process: nothing to reap)."""
+    try:
+        connection = get_redis(app)
+        connection.ping()
+    except (RedisError, OSError):
+        return None
+    return connection
 
 
 def redis_available(app=None) -> bool:
@@ -103,3 +121,46 @@ def enqueue(func, *args, queue: str = QUEUE_DEFAULT, job_id: str | None = None, 
     with app.app_context():
         result = func(*args)
     return InProcessJob(id=job_id, result=result)
+
+
+# Whether a job's worker still lives: what the reapers (report runs, ticket imports) decide on.
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def worker_alive(connection, name: str | None) -> bool:
+    """True while the worker that took a job still runs (as far as Redis and this host can tell)."""
+    if not name:
+        return True
+    worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + name, connection=connection)
+    if worker is None:
+        return False
+    if worker.hostname == socket.gethostname() and worker.pid and not _process_alive(worker.pid):
+        return False
+    heartbeat = worker.last_heartbeat
+    return heartbeat is None or utcnow() - as_utc(heartbeat) < SILENT_AFTER
+
+
+def job_state(connection, job_id: str | None) -> str:
+    """"waiting", "working", "dead" (its worker died), "failed", "done" or "missing"."""
+    if not job_id:
+        return "missing"
+    try:
+        job = Job.fetch(job_id, connection=connection)
+    except NoSuchJobError:
+        return "missing"
+    status = job.get_status(refresh=False)
+    if status in ("queued", "deferred", "scheduled"):
+        return "waiting"
+    if status == "started":
+        return "working" if worker_alive(connection, job.worker_name) else "dead"
+    if status == "finished":
+        return "done"
+    return "failed"

@@ -38,3 +38,9 @@ PERIODIC_JOBS += [
     PeriodicJob(name="programme-dashboard", func="app.reports.services.request_programme_dashboard",
                 queue=QUEUE_REPORTS, cron="0 6 * * 1", timeout=300),
 ]
+
+# Tickets domain: imports whose worker died end failed (nothing was saved), lost queued ones run again.
+PERIODIC_JOBS += [
+    PeriodicJob(name="import-reaper", func="app.tickets.import_reaper.reap_stuck_imports_job", interval=60,
+                timeout=120),
+]

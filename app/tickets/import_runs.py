@@ -76,9 +76,14 @@ def create_import_run(data: bytes, file_name: str, agent, dry_run: bool = False,
     return run
 
 
+def import_job_id(run: ImportRun) -> str:
+    """The run's job id on the queue (deterministic: enqueuing a run twice starts one job)."""
+    return f"import-{run.id}"
+
+
 def enqueue_import(run: ImportRun):
     """Hand a committed run to the worker (deterministic job id); without Redis it runs here, now."""
-    return enqueue(run_import, run.id, queue=QUEUE_DEFAULT, job_id=f"import-{run.id}", job_timeout=JOB_TIMEOUT,
+    return enqueue(run_import, run.id, queue=QUEUE_DEFAULT, job_id=import_job_id(run), job_timeout=JOB_TIMEOUT,
                    result_ttl=RESULT_TTL, failure_ttl=7 * 24 * 3600)
 
 
