@@ -38,3 +38,9 @@ PERIODIC_JOBS += [
     PeriodicJob(name="programme-dashboard", func="app.reports.services.request_programme_dashboard",
                 queue=QUEUE_REPORTS, cron="0 6 * * 1", timeout=300),
 ]
+
+# Tickets domain: the ticket lists' XLSX files deleted once past their time (TICKET_EXPORT_KEEP_HOURS).
+PERIODIC_JOBS += [
+    PeriodicJob(name="ticket-exports-purge", func="app.tickets.export_tasks.purge_ticket_exports_job",
+                interval=900, timeout=300),
+]
