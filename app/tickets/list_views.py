@@ -37,8 +37,10 @@ def _render_list(title: str, filters: TicketFilters, endpoint: str, oldest_first
                  intro: str = "", xlsx_limit: int | None = None):
     page = page_of_tickets(filters, cursor=request.args.get("after"), before=request.args.get("before"),
                            per_page=current_app.config["TICKETS_PER_PAGE"], oldest_first=oldest_first)
-    # The route's own arguments (e.g. resident_id) too, or the next-page link cannot be built.
-    args = {**(request.view_args or {}), **{k: v for k, v in request.args.items() if k not in ("after", "before")}}
+    # The route's own arguments (e.g. resident_id) too, or the next-page link cannot be built; never a name
+    # that url_for reads itself (`endpoint`, `_external`, `_scheme`...).
+    args = {**(request.view_args or {}), **{k: v for k, v in request.args.items()
+                                            if k not in ("after", "before", "endpoint") and not k.startswith("_")}}
     return render_template("tickets/list.html", title=title, page=page, endpoint=endpoint, args=args,
                            form=form, intro=intro, status_labels=STATUS_LABELS, xlsx_limit=xlsx_limit)
 
@@ -119,7 +121,7 @@ def export_xlsx():
         filters = _search_filters(_search_form())
     except ValueError:
         abort(400)
-    query = {k: v for k, v in request.args.items()}
+    query = {k: v for k, v in request.args.items() if k in TicketSearchForm.FIELDS}  # the list's filters only
     try:
         export = request_ticket_export(current_user, filters, query)
     except ExportTooLargeError as exc:

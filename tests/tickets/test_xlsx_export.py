@@ -229,3 +229,12 @@ def test_keyset_batches_read_the_rows_of_the_csv_in_the_same_order(reference, si
     filters = TicketFilters()
     batched = [tuple(row[:20]) for batch in export_batches(filters, size) for row in batch]
     assert batched == [tuple(row) for row in export_rows(filters)] and len(batched) == 5
+
+
+def test_names_that_url_for_reads_itself_in_a_list_s_query_string_are_ignored(reference, client_as):
+    manager = client_as("manager")
+    page = manager.get("/tickets/search?endpoint=x&_external=1&_scheme=javascript&owner=city")
+    assert page.status_code == 200 and "javascript:" not in page.get_data(as_text=True)
+    export_id = _export_id(manager.post("/tickets/exports?endpoint=x&_external=1&_scheme=javascript&owner=city"))
+    assert db.session.get(TicketExport, export_id).query == {"owner": "city"}
+    assert "javascript:" not in manager.get(f"/tickets/exports/{export_id}").get_data(as_text=True)
