@@ -51,6 +51,8 @@ class Config:
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     TICKETS_PER_PAGE = 50
     HEALTH_MAX_AGE = 300  # seconds: older facts or scheduler heartbeat make /health answer 503
+    TICKET_XLSX_MAX_ROWS = 200_000  # a larger ticket list is offered as CSV only (RELAIS_XLSX_MAX_ROWS)
+    TICKET_EXPORT_KEEP_HOURS = 24  # an XLSX export's file is deleted after this (RELAIS_EXPORT_KEEP_HOURS)
 
 
 def _normalise_db_url(url: str) -> str:
@@ -92,6 +94,13 @@ def load_config(app, test_config: dict | None = None) -> None:
     if not proxies.isdigit():
         raise RuntimeError(f"RELAIS_TRUSTED_PROXIES doit être un nombre de proxys (0, 1, 2…), pas {proxies!r}.")
     app.config["TRUSTED_PROXIES"] = int(proxies)
+    for name, key in (("RELAIS_XLSX_MAX_ROWS", "TICKET_XLSX_MAX_ROWS"),
+                      ("RELAIS_EXPORT_KEEP_HOURS", "TICKET_EXPORT_KEEP_HOURS")):
+        value = os.environ.get(name)
+        if value is not None:
+            if not value.isdigit() or int(value) == 0:
+                raise RuntimeError(f"{name} doit être un nombre entier positif, pas {value!r}.")
+            app.config[key] = int(value)
     for name, key, unit in (("RELAIS_SESSION_IDLE_MINUTES", "PERMANENT_SESSION_LIFETIME", "minutes"),
                             ("RELAIS_SESSION_HOURS", "SESSION_ABSOLUTE_LIFETIME", "hours")):
         value = os.environ.get(name)

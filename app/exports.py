@@ -1,10 +1,10 @@
 """Helpers shared by every export (CSV, XLSX): spreadsheet formulas are never executed."""
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula
 
 
 def safe_cell(value):
     """Prefix text that a spreadsheet would run as a formula with an apostrophe; numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value

@@ -8,6 +8,7 @@ from app.contacts.models import Resident, ResidentChange
 from app.privacy.models import Setting
 from app.reports.models import ReportFile, ReportResult, ReportRun
 from app.telephony.models import Call
+from app.tickets.export_models import TicketExport, TicketExportPart
 from app.tickets.import_models import ImportRun
 from app.tickets.models import Ticket, TicketEvent, TicketSequence
 from app.training.models import TrainingModule, TrainingRecord, TrainingRequirement, TrainingSitePolicy
@@ -31,6 +32,8 @@ __all__ = [
     "Site",
     "Ticket",
     "TicketEvent",
+    "TicketExport",
+    "TicketExportPart",
     "TicketSequence",
     "TrainingModule",
     "TrainingRecord",

@@ -39,8 +39,11 @@ PERIODIC_JOBS += [
                 queue=QUEUE_REPORTS, cron="0 6 * * 1", timeout=300),
 ]
 
-# Tickets domain: imports whose worker died end failed (nothing was saved), lost queued ones run again.
+# Tickets domain: imports whose worker died end failed (nothing was saved), lost queued ones run again; the
+# ticket lists' XLSX files deleted once past their time (TICKET_EXPORT_KEEP_HOURS).
 PERIODIC_JOBS += [
     PeriodicJob(name="import-reaper", func="app.tickets.import_reaper.reap_stuck_imports_job", interval=60,
                 timeout=120),
+    PeriodicJob(name="ticket-exports-purge", func="app.tickets.export_tasks.purge_ticket_exports_job",
+                interval=900, timeout=300),
 ]

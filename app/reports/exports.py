@@ -1,8 +1,9 @@
 """CSV and XLSX exports of a run, as a manager opens them in a French spreadsheet; formulas never executed.
 
 Both read the tables through `present.for_people` (labels, not codes; weeks as dates). The XLSX has a
-"Synthèse" sheet with every report's figures, then one sheet per table: French names, a frozen and
-styled header row, columns sized to their content, shares as percentages, numbers and dates formatted.
+"Synthèse" sheet with every report's figures, then one sheet per table (written by `app.xlsxtable`, the
+writer of every export): French names, a frozen and styled header row, columns sized to their content,
+shares as percentages, numbers and dates formatted.
 The CSV is what French Excel opens directly: semicolons, UTF-8 with a BOM, decimal commas, shares as
 "20,0 %", dates as dd/mm/yyyy.
 """
@@ -18,10 +19,25 @@ from app.exports import safe_cell
 from app.reports.labels import heading, sheet_name, summary_label, table_label
 from app.reports.present import for_people
 from app.reports.tables import is_share
-from app.timeutil import to_paris
+from app.xlsxtable import (
+    ANY,
+    DATE,
+    DECIMAL,
+    INSTANT,
+    INTEGER,
+    PERCENT,
+    TEXT,
+    YES_NO,
+    Column,
+    Formats,
+    TableWriter,
+    display_length,
+    print_setup,
+    write_any_cell,
+)
 
 SUMMARY_SHEET = "Synthèse"
-MAX_WIDTH, MIN_WIDTH = 60, 8
+MAX_WIDTH, MIN_WIDTH = 60, 8  # the summary sheet's columns (tables: app.xlsxtable)
 _SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
@@ -87,86 +103,34 @@ def build_csv(computed, params, names: dict | None = None) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-class _Formats:
-    """The workbook's cell formats (French display comes from the reader's locale: 20,0 %, 1 200)."""
-
-    def __init__(self, workbook):
-        add = workbook.add_format
-        self.title = add({"bold": True, "font_size": 13})
-        self.note = add({"italic": True, "font_color": "#374151"})
-        self.header = add({"bold": True, "font_color": "#ffffff", "bg_color": "#1f4e8c", "text_wrap": True,
-                           "valign": "top", "border": 1, "border_color": "#c8ccd2"})
-        self.percent = add({"num_format": "0.0 %"})
-        self.integer = add({"num_format": "#,##0"})
-        self.decimal = add({"num_format": "#,##0.0"})
-        self.date = add({"num_format": "dd/mm/yyyy", "align": "left"})
-        self.datetime = add({"num_format": "dd/mm/yyyy hh:mm", "align": "left"})
-        self.section = add({"bold": True, "bg_color": "#eef2f7"})
-
-
-def _display_length(column: str, value) -> int:
-    value = _plain(value)
-    if value is None:
-        return 0
+def _value_kind(value) -> str:
+    if isinstance(value, bool):
+        return YES_NO
+    if isinstance(value, datetime):
+        return INSTANT if value.tzinfo is not None else ANY  # a naive date-time is written as it is
     if isinstance(value, date):
-        return 10
+        return DATE
     if isinstance(value, float):
-        return len(f"{value * 100:.1f} %") if is_share(column) else len(f"{value:,.1f}")
+        return DECIMAL
     if isinstance(value, int):
-        return len(f"{value:,}")
-    return len(str(value))
+        return INTEGER
+    return TEXT if isinstance(value, str) else ANY
 
 
-def _heading_width(text: str) -> int:
-    """A header wraps on spaces: wide enough for its longest word, and for a third of it on one line."""
-    return max([len(w) for w in text.split()] + [len(text) // 3 + 1])
+def _column_kind(column: str, values) -> str:
+    """The kind of a table's column, from its values: one type throughout, or ANY (each cell by its value)."""
+    kinds = {_value_kind(v) for v in values if v is not None}
+    kind = kinds.pop() if len(kinds) == 1 else ANY
+    return PERCENT if kind == DECIMAL and is_share(column) else kind
 
 
-def _write_cell(sheet, row: int, col: int, column: str, value, formats: _Formats) -> None:
-    value = _plain(value)
-    if value is None:
-        sheet.write_blank(row, col, None)
-    elif isinstance(value, bool):
-        sheet.write_string(row, col, "oui" if value else "non")
-    elif isinstance(value, datetime):  # an instant: shown in Paris time (Excel knows no time zones)
-        local = to_paris(value) if value.tzinfo is not None else value
-        sheet.write_datetime(row, col, local.replace(tzinfo=None), formats.datetime)
-    elif isinstance(value, date):
-        sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), formats.date)
-    elif isinstance(value, float) and is_share(column):
-        sheet.write_number(row, col, value, formats.percent)
-    elif isinstance(value, float):
-        sheet.write_number(row, col, value, formats.decimal)
-    elif isinstance(value, int):
-        sheet.write_number(row, col, value, formats.integer)
-    else:
-        sheet.write_string(row, col, str(safe_cell(value)))
-
-
-def _write_table(sheet, top: int, columns: list[str], headings: list[str], rows: list, formats: _Formats) -> None:
+def _write_table(sheet, top: int, columns: list[str], headings: list[str], rows: list, formats: Formats) -> None:
     """A header row (styled, frozen, with a filter) at `top`, then the rows; columns sized to their content."""
-    sheet.set_row(top, None)
-    for col, text in enumerate(headings):
-        sheet.write_string(top, col, str(safe_cell(text)), formats.header)
-    for offset, values in enumerate(rows, start=1):
-        for col, (column, value) in enumerate(zip(columns, values, strict=True)):
-            _write_cell(sheet, top + offset, col, column, value, formats)
-    for col, (column, text) in enumerate(zip(columns, headings, strict=True)):
-        longest = max([_display_length(column, r[col]) for r in rows] + [_heading_width(text)])
-        sheet.set_column(col, col, min(MAX_WIDTH, max(MIN_WIDTH, longest + 2)))
-    sheet.freeze_panes(top + 1, 1 if len(columns) > 2 else 0)
-    if rows:
-        sheet.autofilter(top, 0, top + len(rows), len(columns) - 1)
-    _print_setup(sheet, top)
-
-
-def _print_setup(sheet, header_row: int) -> None:
-    """Printed (or converted to PDF): landscape, one page wide, gridlines, the header on every page."""
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)
-    sheet.hide_gridlines(0)  # gridlines on screen and on paper
-    sheet.repeat_rows(header_row)
+    kinds = [_column_kind(column, [r[col] for r in rows]) for col, column in enumerate(columns)]
+    table = TableWriter(sheet, top, [Column(text, kind, share=is_share(column))
+                                     for column, text, kind in zip(columns, headings, kinds, strict=True)], formats)
+    table.write(rows)
+    table.close()
 
 
 def _unique_sheet_name(text: str, taken: set[str]) -> str:
@@ -184,7 +148,7 @@ def build_xlsx(computed, params, names: dict | None = None) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False})
-    formats = _Formats(workbook)
+    formats = Formats(workbook)
     taken = {SUMMARY_SHEET.lower()}
     summary = workbook.add_worksheet(SUMMARY_SHEET)
     summary.write_string(0, 0, "Tableaux de bord Relais", formats.title)
@@ -196,7 +160,8 @@ def build_xlsx(computed, params, names: dict | None = None) -> bytes:
             sheet = workbook.add_worksheet(_unique_sheet_name(sheet_name(report.name, name), taken))
             sheet.write_string(0, 0, str(safe_cell(f"{report.title} — {table_label(name)}")), formats.title)
             sheet.write_string(1, 0, str(safe_cell(_period(params, names))), formats.note)
-            rows = [list(r) for r in frame.astype(object).where(frame.notna(), None).itertuples(index=False)]
+            rows = [[_plain(v) for v in r] for r in frame.astype(object).where(frame.notna(), None)
+                    .itertuples(index=False)]
             if not rows:
                 sheet.write_string(4, 0, "Aucune donnée sur la période.")
             _write_table(sheet, 3, [str(c) for c in frame.columns], [heading(str(c)) for c in frame.columns],
@@ -205,7 +170,7 @@ def build_xlsx(computed, params, names: dict | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def _write_summary(sheet, top: int, blocks: list[tuple[str, dict]], formats: _Formats) -> None:
+def _write_summary(sheet, top: int, blocks: list[tuple[str, dict]], formats: Formats) -> None:
     """The summary sheet: under each report's title, its figures, formatted by kind (share, count, minutes)."""
     sheet.write_string(top, 0, "Indicateur", formats.header)
     sheet.write_string(top, 1, "Valeur", formats.header)
@@ -216,14 +181,15 @@ def _write_summary(sheet, top: int, blocks: list[tuple[str, dict]], formats: _Fo
         row += 1
         for key, value in figures.items():
             sheet.write_string(row, 0, summary_label(key))
-            _write_cell(sheet, row, 1, key, value, formats)
+            value = _plain(value)
+            write_any_cell(sheet, row, 1, value, formats, share=is_share(key))
             labels.append(summary_label(key))
-            values.append(_display_length(key, value))
+            values.append(display_length(PERCENT if is_share(key) else ANY, value))
             row += 1
     sheet.set_column(0, 0, min(MAX_WIDTH, max(len(t) for t in labels + ["Indicateur"]) + 2))
     sheet.set_column(1, 1, max(MIN_WIDTH, max(values + [6]) + 2))
     sheet.freeze_panes(top + 1, 0)
-    _print_setup(sheet, top)
+    print_setup(sheet, top)
 
 
 def frame_csv(frame: pd.DataFrame) -> str:

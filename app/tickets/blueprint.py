@@ -6,7 +6,6 @@ Role profiles and pickers live in `pickers.py` (imported here for the views).
 from flask import Blueprint, abort
 from flask_login import current_user
 
-from app.auth.access import TICKET_LIST_ROLES as LIST_ROLES  # noqa: F401 - the list views' name for it
 from app.auth.access import can_view_ticket
 from app.auth.sessions import residents_looked_up
 from app.tickets.models import Ticket

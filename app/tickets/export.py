@@ -1,12 +1,18 @@
-"""The ticket list's CSV for people: French headings, labels for codes, Paris time, oui/non.
+"""The ticket list's CSV and XLSX for people: French headings, labels for codes, Paris time, oui/non.
 
 `export_rows` (queries) yields the rows in EXPORT_COLUMNS order; `export_line` turns one into the cells
-a manager reads in a spreadsheet. Codes stay in the API and the import files.
+a manager reads in a spreadsheet, `csv_chunks` streams them as CSV for French Excel. `XLSX_COLUMNS`
+says the same columns as typed XLSX columns (`app.xlsxtable`): instants as Paris dates, the resident's
+number as a number, the same labels and oui/non. Codes stay in the API and the import files.
 """
 
-from app.channels.labels import OWNER_TITLE, owner_label
+import csv
+import io
+
+from app.channels.labels import OWNER_LABELS, OWNER_TITLE, owner_label
 from app.exports import safe_cell
-from app.tickets.labels import FIELD_LABELS, code_label, paris_text
+from app.tickets.labels import CODE_LABELS, FIELD_LABELS, code_label, paris_text
+from app.xlsxtable import IDENTIFIER, INSTANT, TEXT, YES_NO, Column, Vocabulary
 
 # The shape of `queries.export_rows`, and the French heading of each column.
 EXPORT_COLUMNS = ("reference", "opened_at", "closed_at", "channel", "site", "device", "procedure", "owner",
@@ -39,3 +45,32 @@ def _cell(column: str, value):
 def export_line(row) -> list:
     """One exported ticket as spreadsheet cells (formulas never executed)."""
     return [safe_cell(_cell(column, value)) for column, value in zip(EXPORT_COLUMNS, row, strict=True)]
+
+
+def csv_chunks(rows):
+    """The rows as a CSV for French Excel (UTF-8 with BOM, semicolons): the heading, then one line per row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(EXPORT_HEADINGS)
+    yield "\ufeff" + buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(export_line(row))
+        yield buffer.getvalue()
+
+
+def _vocabulary(column: str) -> Vocabulary:
+    """The labels of a coded column, as `_cell` gives them (an empty code is an empty cell)."""
+    if column == "owner":
+        return Vocabulary({"": "", **{code: owner_label(code) for code in OWNER_LABELS}}, owner_label)
+    codes = (*CODE_LABELS[column], "none")
+    return Vocabulary({"": "", **{code: code_label(column, code) for code in codes}},
+                      lambda code: code_label(column, code))
+
+
+_XLSX_KINDS = {"opened_at": INSTANT, "closed_at": INSTANT, "resident_id": IDENTIFIER,
+               **dict.fromkeys(_YES_NO, YES_NO)}
+XLSX_COLUMNS = tuple(
+    Column(heading, _XLSX_KINDS.get(column, TEXT), _vocabulary(column) if column in (*_CODED, "owner") else None)
+    for column, heading in zip(EXPORT_COLUMNS, EXPORT_HEADINGS, strict=True))

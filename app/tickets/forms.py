@@ -108,6 +108,8 @@ class TicketSearchForm(FlaskForm):
     date_from = DateField("Du", validators=[Optional()])
     date_to = DateField("Au", validators=[Optional()])
 
+    FIELDS = ("channel_id", "site_id", "status", "procedure_id", "owner", "date_from", "date_to")
+
 
 class ImportForm(FlaskForm):
     file = FileField("Fichier CSV (UTF-8, séparateur virgule ou point-virgule)",

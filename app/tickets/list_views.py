@@ -1,7 +1,7 @@
-"""Ticket lists: mine, my site's queue, search with filters; CSV export. Keyset pages, no COUNT."""
+"""Ticket lists: mine, my site's queue, search with filters; CSV export, XLSX export asked for a worker.
+Keyset pages, no COUNT."""
 
-import csv
-import io
+import logging
 
 from flask import (
     Blueprint,
@@ -16,31 +16,37 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from app.audit.services import record
-from app.auth.access import ticket_visibility_clause
+from app.auth.access import TICKET_LIST_ROLES, ticket_visibility_clause
 from app.auth.current import request_actor
 from app.auth.guards import role_required
 from app.channels.queries import list_active_channels, list_active_procedures, list_active_sites
 from app.extensions import db
-from app.tickets.blueprint import LIST_ROLES, procedure_label
-from app.tickets.export import EXPORT_HEADINGS, export_line
+from app.tickets.blueprint import procedure_label
+from app.tickets.export import csv_chunks
+from app.tickets.export_models import ExportTooLargeError
+from app.tickets.export_runs import enqueue_ticket_export, request_ticket_export
 from app.tickets.forms import TicketSearchForm, choices
 from app.tickets.labels import OPEN_STATUSES, STATUS_LABELS
 from app.tickets.models import Ticket
 from app.tickets.queries import TicketFilters, export_rows, page_of_tickets, valid_statuses
+from app.tickets.reads import record_ticket_export
+
+logger = logging.getLogger(__name__)
 
 
 def _render_list(title: str, filters: TicketFilters, endpoint: str, oldest_first: bool = False, form=None,
-                 intro: str = ""):
+                 intro: str = "", xlsx_limit: int | None = None):
     page = page_of_tickets(filters, cursor=request.args.get("after"), before=request.args.get("before"),
                            per_page=current_app.config["TICKETS_PER_PAGE"], oldest_first=oldest_first)
-    # The route's own arguments (e.g. resident_id) too, or the next-page link cannot be built.
-    args = {**(request.view_args or {}), **{k: v for k, v in request.args.items() if k not in ("after", "before")}}
+    # The route's own arguments (e.g. resident_id) too, or the next-page link cannot be built; never a name
+    # that url_for reads itself (`endpoint`, `_external`, `_scheme`...).
+    args = {**(request.view_args or {}), **{k: v for k, v in request.args.items()
+                                            if k not in ("after", "before", "endpoint") and not k.startswith("_")}}
     return render_template("tickets/list.html", title=title, page=page, endpoint=endpoint, args=args,
-                           form=form, intro=intro, status_labels=STATUS_LABELS)
+                           form=form, intro=intro, status_labels=STATUS_LABELS, xlsx_limit=xlsx_limit)
 
 
-@role_required(*LIST_ROLES)
+@role_required(*TICKET_LIST_ROLES)
 def my_tickets():
     """Mes tickets ouverts: tickets whose agent is me, not closed yet, newest first."""
     if current_user.role == "manager":
@@ -50,7 +56,7 @@ def my_tickets():
     return _render_list("Mes tickets ouverts", filters, "tickets.my_tickets")
 
 
-@role_required(*LIST_ROLES)
+@role_required(*TICKET_LIST_ROLES)
 def site_queue():
     """File de mon site: the site's tickets still to deal with, oldest first."""
     if current_user.site_id is None:
@@ -82,7 +88,7 @@ def _search_filters(form) -> TicketFilters:
         extra=[ticket_visibility_clause(current_user, Ticket)])
 
 
-@role_required(*LIST_ROLES)
+@role_required(*TICKET_LIST_ROLES)
 def search():
     """Search with filters (channel, site, status, procedure, owner City/State, period), newest first."""
     try:
@@ -90,10 +96,11 @@ def search():
         filters = _search_filters(form)
     except ValueError:
         abort(400)
-    return _render_list("Rechercher des tickets", filters, "tickets.search", form=form)
+    return _render_list("Rechercher des tickets", filters, "tickets.search", form=form,
+                        xlsx_limit=current_app.config["TICKET_XLSX_MAX_ROWS"])
 
 
-@role_required(*LIST_ROLES)
+@role_required(*TICKET_LIST_ROLES)
 def export():
     """The search's tickets as CSV for French Excel (UTF-8 with BOM, semicolons, labels, Paris time), streamed;
     cells never run as formulas."""
@@ -101,28 +108,40 @@ def export():
         filters = _search_filters(_search_form())
     except ValueError:
         abort(400)
-    record("ticket.export", request_actor(), object_type="ticket", detail={k: v for k, v in request.args.items()})
+    record_ticket_export(request_actor(), dict(request.args.items()))
     db.session.commit()
-
-    def rows():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(EXPORT_HEADINGS)
-        yield "\ufeff" + buffer.getvalue()
-        for row in export_rows(filters):
-            buffer.seek(0)
-            buffer.truncate()
-            writer.writerow(export_line(row))
-            yield buffer.getvalue()
-
     headers = {"Content-Disposition": "attachment; filename=tickets.csv"}
-    return Response(stream_with_context(rows()), mimetype="text/csv", headers=headers)
+    return Response(stream_with_context(csv_chunks(export_rows(filters))), mimetype="text/csv", headers=headers)
+
+
+@role_required(*TICKET_LIST_ROLES)
+def export_xlsx():
+    """Ask for the search's tickets as an XLSX file (the same filters and visibility as the CSV), written by a
+    worker; a list longer than TICKET_XLSX_MAX_ROWS is refused at once, with the CSV offered instead."""
+    try:
+        filters = _search_filters(_search_form())
+    except ValueError:
+        abort(400)
+    query = {k: v for k, v in request.args.items() if k in TicketSearchForm.FIELDS}  # the list's filters only
+    try:
+        export = request_ticket_export(current_user, filters, query)
+    except ExportTooLargeError as exc:
+        db.session.rollback()
+        return render_template("tickets/export_refused.html", message=str(exc),
+                               csv_url=url_for("tickets.export", **query),
+                               list_url=url_for("tickets.search", **query)), 409
+    db.session.commit()  # the export exists before a worker looks for it
+    try:
+        enqueue_ticket_export(export)
+    except Exception:  # noqa: BLE001 - an in-process run records its failure on the export
+        logger.exception("Échec de l'export XLSX en processus n° %s", export.id)
+    return redirect(url_for("tickets.export_run", export_id=export.id), 303)
 
 
 @login_required
 def resident_list(resident_id: int):
     """The tickets of one resident that the agent may open (the 360° page shows them all)."""
-    if current_user.role not in LIST_ROLES:
+    if current_user.role not in TICKET_LIST_ROLES:
         abort(403)
     filters = TicketFilters(resident_id=resident_id, extra=[ticket_visibility_clause(current_user, Ticket)])
     return _render_list("Tickets de l'usager", filters, "tickets.resident_list")
@@ -134,4 +153,5 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/queue", view_func=site_queue)
     bp.add_url_rule("/search", view_func=search)
     bp.add_url_rule("/export.csv", view_func=export)
+    bp.add_url_rule("/exports", view_func=export_xlsx, methods=["POST"])
     bp.add_url_rule("/resident/<int:resident_id>", view_func=resident_list)

@@ -8,7 +8,7 @@ page 1 costs. A site's queue over several statuses is read as one index range pe
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select, tuple_, union_all
+from sqlalchemy import func, select, tuple_, union_all
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import Agent
@@ -32,6 +32,23 @@ class TicketFilters:
     agent_id: int | None = None
     resident_id: int | None = None
     extra: list = field(default_factory=list)  # further WHERE clauses (visibility)
+
+    def to_params(self) -> dict:
+        """The filters as plain values (JSON), for a job; `extra` (visibility) is the job's to rebuild."""
+        return {"channel_id": self.channel_id, "site_id": self.site_id, "statuses": list(self.statuses),
+                "procedure_id": self.procedure_id, "owner": self.owner, "agent_id": self.agent_id,
+                "resident_id": self.resident_id,
+                "date_from": self.date_from.isoformat() if self.date_from else None,
+                "date_to": self.date_to.isoformat() if self.date_to else None}
+
+    @classmethod
+    def from_params(cls, params: dict, extra: list) -> "TicketFilters":
+        """The filters of `to_params`, with these further clauses."""
+        days = {key: date.fromisoformat(params[key]) if params.get(key) else None for key in ("date_from", "date_to")}
+        return cls(channel_id=params.get("channel_id"), site_id=params.get("site_id"),
+                   statuses=tuple(params.get("statuses") or ()), procedure_id=params.get("procedure_id"),
+                   owner=params.get("owner"), agent_id=params.get("agent_id"), resident_id=params.get("resident_id"),
+                   extra=list(extra), **days)
 
     def clauses(self, with_statuses: bool = True) -> list:
         where = list(self.extra)
@@ -135,25 +152,51 @@ def page_of_tickets(filters: TicketFilters, cursor: str | None = None, before: s
     return Page(load_tickets([k[0] for k in keys]), next_cursor, prev_cursor)
 
 
-def export_rows(filters: TicketFilters, batch: int = 2000):
-    """Every ticket matching the filters, newest first, as plain tuples for a CSV (streamed by batches).
-
-    Columns: `tickets.export.EXPORT_COLUMNS` (labels of the reference rows, codes of the ticket's own fields).
-    """
+def _export_select(filters: TicketFilters, *more):
     requested = Procedure.__table__.alias("requested")
-    stmt = (select(Ticket.reference, Ticket.opened_at, Ticket.closed_at, Channel.label, Site.label, Device.label,
+    return (select(Ticket.reference, Ticket.opened_at, Ticket.closed_at, Channel.label, Site.label, Device.label,
                    Procedure.label, Procedure.owner, Ticket.status, Ticket.outcome, Ticket.mode,
                    Ticket.digital_choice, Ticket.payment_assisted, Ticket.protocol_confirmed, requested.c.label,
                    Ticket.requested_service_text, Ticket.anonymous, Ticket.resident_id, Agent.name,
-                   Ticket.external_ref)
+                   Ticket.external_ref, *more)
             .join(Channel, Channel.id == Ticket.channel_id).join(Site, Site.id == Ticket.site_id)
             .outerjoin(Device, Device.id == Ticket.device_id)
             .outerjoin(Procedure, Procedure.id == Ticket.procedure_id)
             .outerjoin(requested, requested.c.id == Ticket.requested_procedure_id)
             .outerjoin(Agent, Agent.id == Ticket.agent_id)
-            .where(*filters.clauses()).order_by(Ticket.opened_at.desc(), Ticket.id.desc())
-            .execution_options(yield_per=batch))
-    yield from db.session.execute(stmt)
+            .where(*filters.clauses()).order_by(Ticket.opened_at.desc(), Ticket.id.desc()))
+
+
+def export_rows(filters: TicketFilters, batch: int = 2000):
+    """Every ticket matching the filters, newest first, as plain tuples for a CSV (streamed by batches).
+
+    Columns: `tickets.export.EXPORT_COLUMNS` (labels of the reference rows, codes of the ticket's own fields).
+    """
+    yield from db.session.execute(_export_select(filters).execution_options(yield_per=batch))
+
+
+def export_batches(filters: TicketFilters, size: int = 5000):
+    """The rows of `export_rows` (then the ticket's id), as lists of `size` rows: one statement per batch,
+    after the last row of the previous one (keyset). Nothing stays open between two batches, so the
+    caller may commit between them (a job's progress) on the same session.
+    """
+    after = None
+    while True:
+        stmt = _export_select(filters, Ticket.id).limit(size)
+        if after is not None:
+            stmt = stmt.where(tuple_(Ticket.opened_at, Ticket.id) < tuple_(*after))
+        batch = list(db.session.execute(stmt))
+        if batch:
+            yield batch
+        if len(batch) < size:
+            return
+        after = (batch[-1][1], batch[-1][-1])
+
+
+def count_tickets(filters: TicketFilters, limit: int) -> int:
+    """How many tickets match the filters, counting no further than `limit` (a bounded cost)."""
+    matching = select(Ticket.id).where(*filters.clauses()).limit(limit).subquery()
+    return db.session.execute(select(func.count()).select_from(matching)).scalar_one()
 
 
 def ticket_events(ticket_id: int) -> list[TicketEvent]:

@@ -18,3 +18,9 @@ def record_ticket_read(actor: Actor, ticket: Ticket, page: str | None = None, vi
         detail["via"] = "resident"
     record("ticket.view", actor, object_type="ticket", object_id=ticket.id, resident_id=ticket.resident_id,
            detail=detail)
+
+
+def record_ticket_export(actor: Actor, query: dict, **detail) -> None:
+    """Audit that `actor` took the ticket list away as a file: the list's query (filters, never a value
+    read) and, for an XLSX, its format and export id."""
+    record("ticket.export", actor, object_type="ticket", detail={**query, **detail})

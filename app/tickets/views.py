@@ -1,6 +1,6 @@
 """Ticket pages: new ticket per role, detail with history and status actions, edit, transfer.
 
-Lists and export: `list_views.py`; import: `import_views.py`.
+Lists and exports: `list_views.py`, `export_views.py`; import: `import_views.py`.
 """
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -20,7 +20,7 @@ from app.contacts.queries import SearchQueryError, get_live_resident
 from app.contacts.reads import record_read, search_for
 from app.extensions import db
 from app.telephony.services import attach_ticket, call_to_log, ticket_values_for_call
-from app.tickets import edit_views, import_views, list_views
+from app.tickets import edit_views, export_views, import_views, list_views
 from app.tickets.blueprint import (
     ROLE_DEFAULTS,
     attach_errors,
@@ -158,5 +158,6 @@ def build_blueprint() -> Blueprint:
     register(bp)
     edit_views.register(bp)
     import_views.register(bp)
+    export_views.register(bp)
     list_views.register(bp)
     return bp

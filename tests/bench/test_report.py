@@ -10,10 +10,10 @@ from bench.report import evaluate_targets
 from bench.run import failures
 
 
-def _measures(statements=6.0, typo_scans=0, rows=100_000, dashboard_seconds=9.0):
+def _measures(statements=6.0, typo_scans=0, rows=100_000, dashboard_seconds=9.0, rows_match=True, growth=1.05):
     return {"logging": {"status": "ok", "profile": {"status": "ok", "sql_statements_per_post": statements}},
             "search": {"status": "ok", "name_typo_word_table_seq_scans": typo_scans},
-            "export": {"status": "ok", "rows": rows},
+            "export": {"status": "ok", "rows": rows, "rows_match": rows_match, "memory_growth": growth},
             "dashboard": {"status": "ok", "job": {"status": "ok", "seconds": dashboard_seconds}}}
 
 
@@ -35,6 +35,11 @@ def test_a_typo_search_scanning_the_word_table_fails_the_quick_run():
 
 def test_an_export_short_of_100000_rows_fails_the_quick_run():
     assert [f for f in failures(_results(_measures(rows=99_999))) if "export_rows" in f]
+
+
+def test_an_export_short_of_its_list_or_whose_memory_grows_with_the_rows_fails_the_quick_run():
+    assert [f for f in failures(_results(_measures(rows=103_000, rows_match=False))) if "export_rows_match" in f]
+    assert [f for f in failures(_results(_measures(growth=1.6))) if "export_memory_growth" in f]
 
 
 def test_a_full_run_judges_the_times_too():

@@ -7,6 +7,7 @@ from app.channels.models import Channel, Device, Procedure, Site
 from app.extensions import db
 from app.reports.models import ReportFile, ReportResult, ReportRun
 from app.telephony.models import Call
+from app.tickets.export_models import TicketExport
 from app.tickets.import_models import ImportRun
 from app.training.queries import get_module_by_code, list_requirements
 from app.training.reference import load_training_reference
@@ -45,6 +46,12 @@ def matrix_samples(reference, make_agent):
     db.session.add(upload)
     db.session.flush()
     samples["import_run"] = upload.id
+    export = TicketExport(agent_id=samples["target_agent"], filters={}, filters_key="0" * 64, query={},
+                          status="queued", rows_total=0, rows_written=0, byte_size=0, file_name="tickets.xlsx",
+                          metrics={})
+    db.session.add(export)
+    db.session.flush()
+    samples["ticket_export"] = export.id
     call = Call(call_id="matrix-call", direction="in", number="+33612345678", state="missed")
     db.session.add(call)
     db.session.flush()

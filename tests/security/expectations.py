@@ -61,6 +61,7 @@ SAMPLES = {
     "action": "action_deactivate",
     "run_id": "report_run",
     "import_id": "import_run",
+    "export_id": "ticket_export",
     "result_id": "report_result",
     "fmt": "format_csv",
     "module_id": "training_module",
@@ -127,6 +128,12 @@ EXPECTED: dict[str, Route] = {
     "tickets.site_queue": Route(get=allow(*TICKET_ROLES)),
     "tickets.search": Route(get=allow(*LIST_ROLES)),
     "tickets.export": Route(get=allow(*LIST_ROLES)),
+    # The list's XLSX: asked for by those who read lists; an export is read by its own agent only (the
+    # sample belongs to another agent: 404).
+    "tickets.export_xlsx": post_only(*LIST_ROLES),
+    "tickets.export_run": Route(get=allow(*LIST_ROLES, status=404)),
+    "tickets.export_run_status": Route(get=allow(*LIST_ROLES, status=404)),
+    "tickets.export_download": Route(get=allow(*LIST_ROLES, status=404)),
     "tickets.resident_list": Route(get=allow(*LIST_ROLES)),
     "tickets.import_upload": Route(get=ADMIN_ONLY),
     "tickets.import_run": Route(get=ADMIN_ONLY),

@@ -24,6 +24,8 @@ JSON_ENDPOINTS = {
     "main.health": (None, "GET", "/health"),
     "main.health_live": (None, "GET", "/health/live"),
     "tickets.import_run_status": ("admin", "GET", "/tickets/import/{import_run}/status"),
+    # Another agent's export (the sample's): 404 whatever the query string.
+    "tickets.export_run_status": ("manager", "GET", "/tickets/exports/{ticket_export}/status"),
     "telephony.panel": ("operator_3975", "GET", "/telephony/panel"),
     "telephony.panel_call": ("operator_3975", "GET", "/telephony/panel/{call}"),
     "cti.event": (None, "POST", "/api/v1/cti/{bad_token}"),  # a real token's bodies: tests/api (schemathesis)

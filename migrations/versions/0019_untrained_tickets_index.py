@@ -1,7 +1,7 @@
 """tickets flagged "agent non formé": a partial index on their opening instant
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-01
 
 The training reports (coverage, trained share, flagged tickets) read the flagged tickets of the
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0018'
-down_revision = '0017'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
