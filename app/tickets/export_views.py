@@ -20,6 +20,7 @@ from app.auth.access import TICKET_LIST_ROLES
 from app.auth.current import request_actor
 from app.auth.guards import role_required
 from app.extensions import db
+from app.filters import french_count
 from app.tickets.export_models import EXPORT_STATUS_LABELS, TicketExport
 from app.tickets.export_runs import XLSX_MIMETYPE, export_file_parts, file_available, get_export_of
 from app.tickets.export_tasks import filter_lines
@@ -52,8 +53,10 @@ def export_run(export_id: int):
 def export_run_status(export_id: int):
     """The export's progress as JSON, for the page's progress bar."""
     export = _own_export_or_404(export_id)
+    counts = [["Lignes écrites : ", False], [french_count(export.rows_written), True],
+              [f" sur {french_count(export.rows_total)}.", False]]
     return jsonify(status=export.status, status_label=EXPORT_STATUS_LABELS[export.status],
-                   rows_written=export.rows_written, rows_total=export.rows_total, percent=export.percent)
+                   rows_written=export.rows_written, rows_total=export.rows_total, percent=export.percent, counts=counts)
 
 
 @role_required(*TICKET_LIST_ROLES)

@@ -60,8 +60,11 @@ def import_run(import_id: int):
 def import_run_status(import_id: int):
     """The run's progress as JSON, for the page's progress bar."""
     run = get_import_run(import_id) or abort(404)
-    return jsonify(status=run.status, status_label=RUN_STATUS_LABELS[run.status], stage=STAGES.get(run.stage or "", ""), lines_read=run.lines_read,
-                   lines_total=run.lines_total, errors=run.error_count, percent=run.percent)
+    counts = [["Lignes lues : ", False], [str(run.lines_read), True],
+              [f" sur {run.lines_total} ; erreurs jusqu'ici : ", False], [str(run.error_count), True], [".", False]]
+    return jsonify(status=run.status, status_label=RUN_STATUS_LABELS[run.status], stage=STAGES.get(run.stage or "", ""),
+                   lines_read=run.lines_read, lines_total=run.lines_total, errors=run.error_count, percent=run.percent,
+                   counts=counts)
 
 
 def register(bp: Blueprint) -> None:

@@ -114,7 +114,8 @@ def test_an_export_is_queued_then_the_worker_writes_it_with_its_progress_and_the
     assert "En attente du worker" in text_of(waiting) and "Lignes écrites : 0 sur 7" in text_of(waiting)
     assert "<progress" in waiting.get_data(as_text=True)
     assert manager.get(url + "/status").get_json() == {
-        "status": "queued", "status_label": "En attente du worker", "rows_written": 0, "rows_total": 7, "percent": 0}
+        "status": "queued", "status_label": "En attente du worker", "rows_written": 0, "rows_total": 7, "percent": 0,
+        "counts": [["Lignes écrites : ", False], ["0", True], [" sur 7.", False]]}  # what the page's script shows
     assert "Télécharger" not in text_of(waiting) and manager.get(url + "/download").status_code == 410
     monkeypatch.setattr(export_tasks, "BATCH_ROWS", 3)
     monkeypatch.setattr(export_tasks, "PROGRESS_EVERY", 0)
