@@ -1,6 +1,6 @@
 """Marshmallow schemas of the REST API: they validate requests and describe the OpenAPI document."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import marshmallow as ma
 from marshmallow import validate
@@ -9,6 +9,14 @@ from app.telephony.models import STATES
 from app.tickets.models import DIGITAL_CHOICES, MODES, OUTCOMES, STATUSES
 
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # report periods
+
+
+def instant(**options) -> ma.fields.AwareDateTime:
+    """An instant sent to the API (ISO 8601 with its offset), between 2000 and 2099: an instant such as
+    0001-01-01T00:00+00:01 is refused by its field instead of overflowing once turned into UTC."""
+    return ma.fields.AwareDateTime(validate=validate.Range(
+        min=datetime(FIRST_DAY.year, 1, 1, tzinfo=UTC), max=datetime(LAST_DAY.year + 1, 1, 1, tzinfo=UTC),
+        error="Date hors de la plage admise (années 2000 à 2099)."), **options)
 
 
 class ApiErrorSchema(ma.Schema):
@@ -88,8 +96,8 @@ class TicketSchema(ma.Schema):
 
 class CallQuerySchema(ma.Schema):
     state = ma.fields.String(validate=validate.OneOf(STATES))
-    since = ma.fields.AwareDateTime(metadata={"description": "Appels commencés à partir de (ISO 8601, avec fuseau)"})
-    until = ma.fields.AwareDateTime(metadata={"description": "Appels commencés avant"})
+    since = instant(metadata={"description": "Appels commencés à partir de (ISO 8601, avec fuseau)"})
+    until = instant(metadata={"description": "Appels commencés avant"})
     limit = ma.fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
     offset = ma.fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
 

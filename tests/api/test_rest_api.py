@@ -105,6 +105,13 @@ def test_calls_list_filters_by_state(client, bearer):
     assert bad.status_code == 422 and set(bad.get_json()["errors"]) == {"state", "limit"}
 
 
+@pytest.mark.parametrize("since", ["0001-01-01T00:00:00+00:01", "9999-12-31T23:59:00-00:01", "1999-12-31T22:00:00Z"])
+def test_an_instant_out_of_range_is_refused_by_its_field_not_by_a_500(client, bearer, since):
+    response = client.get("/api/v1/calls", query_string={"since": since, "until": since}, headers=bearer)
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["since"] == ["Date hors de la plage admise (années 2000 à 2099)."]
+
+
 def test_a_report_run_is_requested_and_its_status_read(client, bearer, reference):
     response = client.post("/api/v1/report-runs", json={"from": "2017-03-01", "to": "2017-03-31",
                                                         "reports": ["volume"]}, headers=bearer)
