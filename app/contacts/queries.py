@@ -119,6 +119,21 @@ def get_live_resident(resident_id: int) -> Resident | None:
     return resident
 
 
+_LIVE_ROW = (db.select(*_SHOWN, Resident.merged_into_id, Resident.anonymised_at)
+             .where(Resident.id == bindparam("resident_id")))
+
+
+def found_live_resident(resident_id: int) -> FoundResident | None:
+    """`get_live_resident` as a row (what a form shows of the resident); None when unknown or anonymised."""
+    row = _rows(_LIVE_ROW, {"resident_id": resident_id})
+    if not row:
+        return None
+    if row[0].merged_into_id is None:
+        return None if row[0].anonymised_at is not None else _found(row[0])
+    live = get_live_resident(resident_id)
+    return FoundResident.of(live) if live is not None and live.anonymised_at is None else None
+
+
 def _is_postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
