@@ -32,7 +32,9 @@ class Config:
     """Defaults for every environment; `load_config` overrides them."""
 
     SQLALCHEMY_DATABASE_URI = None
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # No pre-ping round trip: on PostgreSQL a connection the server closed is found at checkout by polling
+    # its socket (`app._postgresql_checkout_check`).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": False}
     REDIS_URL = "redis://127.0.0.1:6379/0"
     SECRET_KEY = None
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)  # idle timeout (RELAIS_SESSION_IDLE_MINUTES)

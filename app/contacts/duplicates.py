@@ -4,7 +4,7 @@ from datetime import date
 
 from app.contacts.models import Resident
 from app.contacts.normalise import ContactValueError, name_key, normalise_email, normalise_phone
-from app.contacts.queries import SearchQueryError, live_clause, search_residents
+from app.contacts.queries import FOUND_COLUMNS, FoundResident, SearchQueryError, live_clause, search_residents
 from app.extensions import db
 
 NAME_CANDIDATES = 50
@@ -26,7 +26,7 @@ def _as_date(value) -> date | None:
         return None
 
 
-def find_likely_duplicates(values: dict, exclude_id: int | None = None) -> list[Resident]:
+def find_likely_duplicates(values: dict, exclude_id: int | None = None) -> list[FoundResident]:
     """Live residents that are probably the same person as `values` (raw form values are fine).
 
     Same phone (either number), email, compte parisien reference or family number; or a close name
@@ -42,11 +42,11 @@ def find_likely_duplicates(values: dict, exclude_id: int | None = None) -> list[
     for field in ("account_ref", "family_number"):
         if (values.get(field) or "").strip():
             conditions.append(getattr(Resident, field) == values[field].strip())
-    found: list[Resident] = []
+    found: list[FoundResident] = []
     if conditions:
-        stmt = (db.select(Resident).where(live_clause(), db.or_(*conditions))
-                .order_by(Resident.id).limit(NAME_CANDIDATES))
-        found = list(db.session.execute(stmt).scalars())
+        stmt = (db.select(*(getattr(Resident, name) for name in FOUND_COLUMNS))
+                .where(live_clause(), db.or_(*conditions)).order_by(Resident.id).limit(NAME_CANDIDATES))
+        found = [FoundResident(*row) for row in db.session.execute(stmt)]
     key = name_key(values.get("last_name"), values.get("first_name"))
     birth_date, postal_code = _as_date(values.get("birth_date")), (values.get("postal_code") or "").strip()
     if key and (birth_date or postal_code):

@@ -10,7 +10,7 @@ from app.audit.services import record
 from app.auth.access import can_see_family_number
 from app.contacts.models import Resident
 from app.contacts.normalise import looks_like_phone
-from app.contacts.queries import SearchQueryError, search_residents
+from app.contacts.queries import FoundResident, SearchQueryError, search_residents
 
 # Where a resident's data is shown, as `detail.page` of `resident.view` entries.
 PAGES = ("record", "edit_form", "merge", "duplicates", "ticket_form")
@@ -43,7 +43,7 @@ def record_search(actor: Actor, q: str, results: list, source: str) -> None:
            detail={"source": source, "kind": query_kind(q), "results": len(results)})
 
 
-def search_for(actor: Actor, q: str, source: str, limit: int = 20) -> list[Resident]:
+def search_for(actor: Actor, q: str, source: str, limit: int = 20) -> list[FoundResident]:
     """Search residents for `actor.agent` (audited). Who may not see family numbers does not find residents by one.
 
     Raises SearchQueryError (from the queries) when the text is too short to search a name; the
@@ -62,7 +62,7 @@ def search_for(actor: Actor, q: str, source: str, limit: int = 20) -> list[Resid
     return results
 
 
-def record_read(actor: Actor, resident: Resident, page: str) -> None:
+def record_read(actor: Actor, resident: Resident | FoundResident, page: str) -> None:
     """Audit that `actor` was shown `resident`'s record on `page` (one of PAGES)."""
     record("resident.view", actor, object_type="resident", object_id=resident.id, resident_id=resident.id,
            detail={"page": page})

@@ -7,7 +7,7 @@ address (a command, a test): views pass the request's.
 import re
 from datetime import date
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -91,14 +91,18 @@ def record_change(resident: Resident, agent, action: str, changes: dict, note: s
                                   at=at if at is not None else utcnow(), action=action, changes=changes, note=note))
 
 
+_RESIDENTS = Resident.__table__
+# Built once: a Core UPDATE of the table (no ORM bulk-update machinery for one column of one row).
+_TOUCH = (update(_RESIDENTS).where(_RESIDENTS.c.id == bindparam("resident_id"),
+                                   _RESIDENTS.c.last_contact_at.is_(None) | (_RESIDENTS.c.last_contact_at < bindparam("at")))
+          .values(last_contact_at=bindparam("at")))
+
+
 def touch_resident(resident_id: int | None, at) -> None:
     """Set the resident's last contact time (never moves it backwards; no version bump on the record)."""
     if resident_id is None:
         return
-    at = as_utc(at)
-    db.session.execute(update(Resident).where(
-        Resident.id == resident_id, (Resident.last_contact_at.is_(None)) | (Resident.last_contact_at < at)
-    ).values(last_contact_at=at).execution_options(synchronize_session=False))
+    db.session.execute(_TOUCH, {"resident_id": resident_id, "at": as_utc(at)})
     resident = db.session.identity_map.get(db.session.identity_key(Resident, resident_id))
     if resident is not None:
         db.session.expire(resident, ["last_contact_at"])

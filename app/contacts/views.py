@@ -14,6 +14,7 @@ from app.contacts.labels import HISTORY_ACTIONS, change_value
 from app.contacts.models import Resident
 from app.contacts.normalise import display_phone, looks_like_phone
 from app.contacts.queries import (
+    FoundResident,
     SearchQueryError,
     get_live_resident,
     get_resident,
@@ -77,7 +78,7 @@ def search_live():
                    message="" if results else "Aucun usager trouvé.")
 
 
-def _summary(resident: Resident) -> dict:
+def _summary(resident: FoundResident) -> dict:
     details = [display_phone(resident.phone), resident.email or "",
                resident.birth_date.strftime("%d/%m/%Y") if resident.birth_date else "", resident.postal_code or ""]
     return {"id": resident.id, "name": f"{resident.last_name.upper()} {resident.first_name}".strip(),

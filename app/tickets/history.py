@@ -35,12 +35,16 @@ def diff(before: dict, after: dict) -> dict:
     return {field: [before.get(field), after[field]] for field in after if before.get(field) != after[field]}
 
 
+def masked(changes: dict) -> dict:
+    """The changes as the history keeps them: masked fields say that they changed, not what they say."""
+    return {field: [None if v is None else MASK for v in pair] if field in MASKED else pair
+            for field, pair in changes.items()}
+
+
 def record_event(ticket: Ticket, agent, kind: str, changes: dict) -> TicketEvent:
     """Append an event (call after the flush that bumped the ticket's version); masked fields keep no text."""
-    changes = {field: [None if v is None else MASK for v in pair] if field in MASKED else pair
-               for field, pair in changes.items()}
     event = TicketEvent(ticket_id=ticket.id, agent_id=agent.id if agent is not None else None, kind=kind,
-                        changes=changes, ticket_version=ticket.version)
+                        changes=masked(changes), ticket_version=ticket.version)
     db.session.add(event)
     return event
 

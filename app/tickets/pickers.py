@@ -5,6 +5,7 @@ request; the rows a request uses are attached to its session without a query, so
 (`ticket_values`, channel rules) find them in the session.
 """
 
+import threading
 from dataclasses import dataclass
 
 from flask import abort
@@ -74,14 +75,32 @@ def _is_current(procedure: Procedure, day) -> bool:
             and (procedure.active_to is None or procedure.active_to >= day))
 
 
-def list_offered_procedures(include_id: int | None = None) -> list[Procedure]:
-    """Procedures offered today (Paris), by label, plus `include_id` (the value already chosen)."""
-    day = paris_day(utcnow())
-    return [p for p in reference_snapshot().procedures if _is_current(p, day) or p.id == include_id]
-
-
 def _chosen_id(field) -> int | None:
     return field.data if isinstance(field.data, int) else None
+
+
+# The procedure pickers of the latest snapshot, by (Paris day, procedures already chosen): the same lists
+# for every form of the day, built once (labels formatted, choices made) instead of on every request.
+_picker_lists: dict = {}
+_picker_lists_lock = threading.Lock()
+
+
+def _procedure_choices(snapshot, day, include_procedure: int | None, include_requested: int | None):
+    key = (day, include_procedure, include_requested)
+    cached = _picker_lists.get(key)
+    if cached is not None and cached[0] is snapshot:
+        return cached[1], cached[2]
+    offered = [p for p in snapshot.procedures if (_is_current(p, day) or p.id == include_procedure)
+               and (p.availability != "not_online" or p.id == include_procedure)]
+    wanted = [p for p in snapshot.procedures if (_is_current(p, day) or p.id == include_requested)
+              and (p.availability == "not_online" or p.id == include_requested)]
+    procedures = choices([("", "— aucune —")] + [(p.id, procedure_label(p)) for p in offered])
+    requested = choices([("", "— aucun —")] + [(p.id, p.label) for p in wanted])
+    with _picker_lists_lock:
+        if any(entry[0] is not snapshot for entry in _picker_lists.values()):
+            _picker_lists.clear()  # the reference data changed: the lists of the old snapshot go
+        _picker_lists[key] = (snapshot, procedures, requested)
+    return procedures, requested
 
 
 def fill_pickers(form, devices: list[Device], include_procedure: int | None = None,
@@ -90,14 +109,10 @@ def fill_pickers(form, devices: list[Device], include_procedure: int | None = No
 
     The procedures chosen in the submitted form are attached to the session for the save's checks.
     """
-    offered = [p for p in list_offered_procedures(include_procedure)
-               if p.availability != "not_online" or p.id == include_procedure]
-    form.procedure_id.choices = choices([("", "— aucune —")] + [(p.id, procedure_label(p)) for p in offered])
-    wanted = [p for p in list_offered_procedures(include_requested)
-              if p.availability == "not_online" or p.id == include_requested]
-    form.requested_procedure_id.choices = choices([("", "— aucun —")] + [(p.id, p.label) for p in wanted])
-    form.device_id.choices = choices([(d.id, d.label) for d in devices] or [("", "— aucun —")])
     snapshot = reference_snapshot()
+    form.procedure_id.choices, form.requested_procedure_id.choices = _procedure_choices(
+        snapshot, paris_day(utcnow()), include_procedure, include_requested)
+    form.device_id.choices = choices([(d.id, d.label) for d in devices] or [("", "— aucun —")])
     for field in (form.procedure_id, form.requested_procedure_id):
         attach(snapshot.procedure(_chosen_id(field)))
 

@@ -5,6 +5,11 @@ becomes a TicketEvent. An edit is audited (`ticket.update`) for the `actor` give
 """
 
 import logging
+from functools import cache
+
+from sqlalchemy import Integer, String, bindparam
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 
 from app.audit.actor import Actor
 from app.audit.services import record
@@ -12,9 +17,9 @@ from app.auth.models import Agent
 from app.contacts.services import touch_resident
 from app.extensions import db
 from app.tickets.checks import TEXT_LIMITS, TicketError, ticket_problems, ticket_values
-from app.tickets.history import diff, fields_changed_since, record_event, snapshot
+from app.tickets.history import diff, fields_changed_since, masked, record_event, snapshot
 from app.tickets.labels import FIELD_LABELS, display_value
-from app.tickets.models import Ticket
+from app.tickets.models import Ticket, TicketEvent
 from app.tickets.references import reference_value
 from app.timeutil import as_utc, to_paris, utcnow
 
@@ -74,11 +79,18 @@ def save_checks(ticket: Ticket, agent) -> None:
     ticket.untrained_agent = values["untrained_agent"]  # set by the training hook of `ticket_problems`
 
 
-def log_ticket(values: dict, agent: Agent | None) -> Ticket:
-    """Create a ticket from attribute values (ids for relations); raises TicketError naming each bad field.
+_TICKETS = Ticket.__table__
+_DATABASE_GIVEN = ("id", "reference")  # the INSERT returns them
+_WRITTEN = tuple(c.key for c in _TICKETS.columns if c.key not in _DATABASE_GIVEN)
+_EVENT = {"ticket_id": Integer(), "agent_id": Integer(), "at": TicketEvent.__table__.c.at.type,
+          "kind": String(), "changes": TicketEvent.__table__.c.changes.type, "ticket_version": Integer()}
 
-    Defaults: agent = the caller, opened now, status `open`; a resolved or closed ticket gets its
-    closing time. The reference is allocated atomically for the Paris year of `opened_at`.
+
+def _new_ticket(values: dict, agent: Agent | None) -> Ticket:
+    """The ticket `values` describe, checked, with every column as its INSERT writes it (not in the session).
+
+    Defaults: agent = the caller, opened now, status `open`; a resolved or closed ticket gets its closing
+    time; the other columns their model default (as the ORM would apply them at a flush).
     """
     cleaned = _clean(values, CREATABLE)
     cleaned.setdefault("agent_id", agent.id if agent is not None else None)
@@ -88,13 +100,82 @@ def log_ticket(values: dict, agent: Agent | None) -> Ticket:
         cleaned["closed_at"] = max(utcnow(), as_utc(cleaned["opened_at"]))
     ticket = Ticket(**cleaned)
     save_checks(ticket, agent)
-    ticket.reference = reference_value(to_paris(ticket.opened_at).year)
     ticket.updated_at = utcnow()
+    for column in _TICKETS.columns:
+        if column.key in _DATABASE_GIVEN or ticket.__dict__.get(column.key) is not None:
+            continue
+        default = column.default
+        value = None if default is None else default.arg(None) if default.is_callable else default.arg
+        setattr(ticket, column.key, value)
+    return ticket
+
+
+@cache
+def _insert_statement(postgresql_: bool, year: int | None, once: bool):
+    """The INSERT of a ticket (its columns as parameters), returning its id and reference.
+
+    PostgreSQL: the reference from the year's sequence, and the "created" event inserted by the same
+    statement (a data-modifying CTE). `once`: nothing is written when a ticket has the same
+    `submission_token` (ON CONFLICT DO NOTHING: no savepoint, no error to recover from).
+    """
+    insert = postgresql.insert if postgresql_ else sqlite.insert
+    reference = reference_value(year) if postgresql_ else bindparam("reference")
+    statement = insert(_TICKETS).values({key: bindparam(key) for key in _WRITTEN} | {"reference": reference})
+    if once:
+        statement = statement.on_conflict_do_nothing(index_elements=[_TICKETS.c.submission_token])
+    statement = statement.returning(_TICKETS.c.id, _TICKETS.c.reference)
+    if not postgresql_:
+        return statement
+    created = statement.cte("created")
+    event_values = [created.c.id] + [bindparam(f"event_{key}", type_=type_) for key, type_ in _EVENT.items()
+                                     if key != "ticket_id"]
+    event = db.insert(TicketEvent.__table__).from_select(list(_EVENT), db.select(*event_values)).cte("created_event")
+    return db.select(created.c.id, created.c.reference).add_cte(event)
+
+
+def _insert(ticket: Ticket, agent: Agent | None, once: bool) -> Ticket | None:
+    """Write the ticket, its "created" event and the resident's last contact; the ticket, now in the session.
+
+    Core statements (the ORM's unit of work adds nothing to one new row): on PostgreSQL the ticket and its
+    event in one statement, the reference numbered by it. None when `once` and the token was used.
+    """
+    postgresql_ = db.session.get_bind().dialect.name == "postgresql"
+    year = to_paris(ticket.opened_at).year
+    changes = masked(diff({}, snapshot(ticket)))
+    parameters = {key: ticket.__dict__[key] for key in _WRITTEN}
+    if postgresql_:
+        reference_value(year)  # the year's sequence exists (created once per process and year)
+        parameters.update(event_agent_id=agent.id if agent is not None else None, event_at=ticket.updated_at,
+                          event_kind="created", event_changes=changes, event_ticket_version=ticket.version)
+    else:
+        parameters["reference"] = reference_value(year)
+    row = db.session.execute(_insert_statement(postgresql_, year if postgresql_ else None, once), parameters).first()
+    if row is None:
+        return None
+    ticket.id, ticket.reference = row.id, row.reference
+    if not postgresql_:
+        db.session.execute(db.insert(TicketEvent.__table__), {
+            "ticket_id": ticket.id, "agent_id": agent.id if agent is not None else None, "at": ticket.updated_at,
+            "kind": "created", "changes": changes, "ticket_version": ticket.version})
+    make_transient_to_detached(ticket)  # persistent as written: no SELECT, nothing left to flush
     db.session.add(ticket)
-    db.session.flush()
-    record_event(ticket, agent, "created", diff({}, snapshot(ticket)))
     touch_resident(ticket.resident_id, ticket.opened_at)
     return ticket
+
+
+def log_ticket(values: dict, agent: Agent | None) -> Ticket:
+    """Create a ticket from attribute values (ids for relations); raises TicketError naming each bad field.
+
+    Defaults: agent = the caller, opened now, status `open`; a resolved or closed ticket gets its
+    closing time. The reference is allocated atomically for the Paris year of `opened_at`.
+    """
+    return _insert(_new_ticket(values, agent), agent, once=False)
+
+
+def log_ticket_unless_submitted(values: dict, agent: Agent | None) -> Ticket | None:
+    """`log_ticket` for a form whose `submission_token` is in `values`; None, with nothing written, when a
+    ticket already holds that token (the same form posted again). Raises TicketError like `log_ticket`."""
+    return _insert(_new_ticket(values, agent), agent, once=True)
 
 
 def conflicts_since(ticket: Ticket, expected_version: int, values: dict) -> list[tuple[str, str, str, str]]:

@@ -2,21 +2,20 @@
 
 The form carries a random token; the ticket it creates records it (`tickets.submission_token`, a unique
 index: the database refuses a second ticket of the same form even when two posts race). Nothing is read
-before the save: the ticket's INSERT decides, in a savepoint, and only a refused post reads the ticket
-the token already created, which it gives back. A ticket created is audited (`ticket.create`).
+before the save: the ticket's INSERT decides (ON CONFLICT DO NOTHING on that index, no savepoint), and
+only a refused post reads the ticket the token already created, which it gives back. A ticket
+created is audited (`ticket.create`).
 """
 
 import re
 import secrets
-
-from sqlalchemy.exc import IntegrityError
 
 from app.audit.actor import Actor
 from app.audit.services import record
 from app.extensions import db
 from app.tickets.checks import TicketError
 from app.tickets.models import Ticket
-from app.tickets.services import log_ticket
+from app.tickets.services import log_ticket, log_ticket_unless_submitted
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -44,14 +43,19 @@ def log_ticket_once(values: dict, agent, token: str | None, *, actor: Actor | No
         ticket = log_ticket(values, agent)
     else:
         try:
-            with db.session.begin_nested():  # the ticket with its token, or nothing
-                ticket = log_ticket(values | {"submission_token": token}, agent)
-        except (IntegrityError, TicketError):
-            # The token's ticket exists (an earlier post, or the same form's other post that won the race:
-            # the unique index waited for its commit): give it back. Otherwise the error is this post's own.
-            earlier = submitted_ticket(token)
+            # The ticket with its token, or nothing: a post racing the same form's other post waits on the
+            # unique index for that one's commit, then writes nothing.
+            ticket = log_ticket_unless_submitted(values | {"submission_token": token}, agent)
+        except TicketError:
+            earlier = submitted_ticket(token)  # a form already saved, posted again with a refused change
             if earlier is None:
                 raise
+            return earlier, False
+        if ticket is None:
+            earlier = submitted_ticket(token)
+            if earlier is None:  # its ticket was deleted between the two statements: the post can be sent again
+                raise TicketError([("submission_token", "Ce formulaire vient d'être traité par ailleurs : "
+                                                        "renvoyez-le pour enregistrer le ticket.")])
             return earlier, False
     record("ticket.create", actor or Actor(agent), object_type="ticket", object_id=ticket.id,
            resident_id=ticket.resident_id, detail={"reference": ticket.reference})

@@ -15,8 +15,7 @@ from app.auth.access import (
 )
 from app.auth.current import request_actor
 from app.auth.sessions import residents_looked_up
-from app.contacts.models import Resident
-from app.contacts.queries import SearchQueryError, get_live_resident
+from app.contacts.queries import FoundResident, SearchQueryError, found_live_resident
 from app.contacts.reads import record_read, search_for
 from app.extensions import db
 from app.telephony.services import attach_ticket, call_to_log, ticket_values_for_call
@@ -41,12 +40,13 @@ from app.tickets.submissions import log_ticket_once, new_submission_token
 from app.tickets.workflow import ACTION_LABELS, allowed_transitions
 
 
-def _resident_from_args() -> Resident | None:
+def _resident_from_args() -> FoundResident | None:
+    """The live resident of `?resident_id=` (followed to the survivor of a merge) as a row; 404 if none."""
     raw = request.values.get("resident_id", "")
     if not raw.isdigit():
         return None
-    resident = get_live_resident(int(raw))
-    if resident is None or resident.anonymised_at is not None:
+    resident = found_live_resident(int(raw))
+    if resident is None:
         abort(404)
     return resident
 

@@ -8,6 +8,11 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 
+def ids(results) -> list[int]:
+    """The ids of the residents found, in order (a search lists rows, not ORM records)."""
+    return [r.id for r in results]
+
+
 @pytest.fixture
 def people(app):
     """A small population with look-alike names."""
@@ -29,32 +34,32 @@ def people(app):
 @pytest.mark.parametrize("typed", ["lefevre", "LEFEVRE", "lefebvre", "Lefèvre", "lefèvre marie"])
 def test_lefevre_is_found_whatever_the_case_accents_or_a_typo(people, typed):
     results = search_residents(typed)
-    assert results[0] == people["lefevre"]
+    assert results[0].id == people["lefevre"].id
 
 
 def test_a_hyphenated_name_is_found_by_either_part(people):
-    assert people["lefevre_muller"] in search_residents("muller")
-    assert search_residents("Lefèvre-Müller")[0] == people["lefevre_muller"]
+    assert people["lefevre_muller"].id in ids(search_residents("muller"))
+    assert search_residents("Lefèvre-Müller")[0].id == people["lefevre_muller"].id
 
 
 @pytest.mark.parametrize("typed", ["06 12 34 56 78", "0612345678", "+33612345678", "06.12.34.56.78",
                                    "+33 6 12 34 56 78"])
 def test_a_phone_typed_in_any_format_finds_its_resident(people, typed):
-    assert search_residents(typed) == [people["lefevre"]]
+    assert ids(search_residents(typed)) == [people["lefevre"].id]
 
 
 def test_the_second_phone_finds_its_resident(people):
-    assert search_residents("0698765432") == [people["ndiaye"]]
+    assert ids(search_residents("0698765432")) == [people["ndiaye"].id]
 
 
 def test_a_compte_parisien_reference_finds_its_resident(people):
-    assert search_residents("CP-0012345") == [people["lefevre"]]
-    assert search_residents("cp-0012345") == [people["lefevre"]]
+    assert ids(search_residents("CP-0012345")) == [people["lefevre"].id]
+    assert ids(search_residents("cp-0012345")) == [people["lefevre"].id]
 
 
 def test_an_email_and_a_family_number_find_their_resident(people):
-    assert search_residents("Marie.Lefevre@EXEMPLE.fr") == [people["lefevre"]]
-    assert search_residents("FF-778899") == [people["lefevre_muller"]]
+    assert ids(search_residents("Marie.Lefevre@EXEMPLE.fr")) == [people["lefevre"].id]
+    assert ids(search_residents("FF-778899")) == [people["lefevre_muller"].id]
 
 
 def test_an_unknown_phone_finds_nobody(people):
@@ -62,24 +67,24 @@ def test_an_unknown_phone_finds_nobody(people):
 
 
 def test_a_first_name_word_narrows_the_search(people):
-    results = search_residents("martin mar")
-    assert results[0] == people["martin_marie"]
-    assert people["martin_paul"] not in results
+    results = ids(search_residents("martin mar"))
+    assert results[0] == people["martin_marie"].id
+    assert people["martin_paul"].id not in results
 
 
 def test_the_exact_name_ranks_before_a_longer_one(people):
-    results = search_residents("martin")
-    assert results[:2] == [people["martin_marie"], people["martin_paul"]]
-    assert people["martinez"] in results
+    results = ids(search_residents("martin"))
+    assert results[:2] == [people["martin_marie"].id, people["martin_paul"].id]
+    assert people["martinez"].id in results
 
 
 def test_first_name_first_still_finds_the_resident(people):
-    assert search_residents("marie martin")[0] == people["martin_marie"]
+    assert search_residents("marie martin")[0].id == people["martin_marie"].id
 
 
 def test_an_apostrophe_name_is_found(people):
-    assert search_residents("ndiaye")[0] == people["ndiaye"]
-    assert search_residents("N'Diaye")[0] == people["ndiaye"]
+    assert search_residents("ndiaye")[0].id == people["ndiaye"].id
+    assert search_residents("N'Diaye")[0].id == people["ndiaye"].id
 
 
 def test_a_name_search_needs_three_characters(people):
@@ -97,13 +102,13 @@ def test_merged_and_anonymised_residents_are_not_listed(people):
     people["martin_paul"].merged_into_id = people["martin_marie"].id
     db.session.commit()
     assert search_residents("dupont") == []
-    assert people["martin_paul"] not in search_residents("martin")
+    assert people["martin_paul"].id not in ids(search_residents("martin"))
 
 
 def test_an_identifier_of_a_merged_record_leads_to_the_survivor(people):
     people["ndiaye"].merged_into_id = people["dupont"].id
     db.session.commit()
-    assert search_residents("06 98 76 54 32") == [people["dupont"]]
+    assert ids(search_residents("06 98 76 54 32")) == [people["dupont"].id]
     assert get_live_resident(people["ndiaye"].id) == people["dupont"]
 
 

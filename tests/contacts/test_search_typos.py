@@ -9,6 +9,11 @@ from app.contacts.services import create_resident, update_resident
 from app.extensions import db
 
 
+def ids(residents) -> list[int]:
+    """The ids of the residents, in order (a search lists rows, not ORM records)."""
+    return [r.id for r in residents]
+
+
 @pytest.fixture
 def crowd(app):
     """Many Martins and Lefèvres (a common name fills the page), one Martinez, one Lefèvre-Müller."""
@@ -26,37 +31,37 @@ def crowd(app):
 def test_a_typo_on_a_common_name_lists_that_name(crowd, typed):
     results = search_residents(typed)
     assert len(results) == 20
-    assert set(results) <= set(crowd["martins"])
+    assert set(ids(results)) <= set(ids(crowd["martins"]))
 
 
 def test_a_typo_with_a_first_name_narrows_to_that_person(crowd):
-    assert search_residents("lefebvre marie")[0] == crowd["lefevre_marie"]
-    assert search_residents("marie lefebvre")[0] == crowd["lefevre_marie"]
-    assert crowd["lefevre_sophie"] not in search_residents("lefebvre mar")
+    assert search_residents("lefebvre marie")[0].id == crowd["lefevre_marie"].id
+    assert search_residents("marie lefebvre")[0].id == crowd["lefevre_marie"].id
+    assert crowd["lefevre_sophie"].id not in ids(search_residents("lefebvre mar"))
 
 
 def test_a_typo_on_the_first_name_is_corrected_too(crowd):
-    assert search_residents("lefevre sophhie") == [crowd["lefevre_sophie"]]
+    assert ids(search_residents("lefevre sophhie")) == [crowd["lefevre_sophie"].id]
 
 
 def test_dupond_finds_dupont(crowd):
-    assert search_residents("dupond") == [crowd["dupont"]]
+    assert ids(search_residents("dupond")) == [crowd["dupont"].id]
 
 
 def test_a_typo_is_corrected_to_a_name_one_letter_away(crowd):
     """'martinn' means Martin (one letter too many), not Martinez (two letters away)."""
     results = search_residents("martinn", limit=50)
-    assert results == sorted(crowd["martins"], key=lambda r: r.search_name)
+    assert ids(results) == ids(sorted(crowd["martins"], key=lambda r: r.search_name))
 
 
 def test_a_typo_inside_a_compound_name_still_finds_it(crowd):
-    assert search_residents("mullet") == [crowd["lefevre_muller"]]
+    assert ids(search_residents("mullet")) == [crowd["lefevre_muller"].id]
 
 
 def test_a_renamed_resident_is_found_by_a_typo_on_the_new_name(crowd):
     update_resident(crowd["dupont"], {"last_name": "Dufresne"}, agent=None)
     db.session.commit()
-    assert search_residents("dufrene") == [crowd["dupont"]]
+    assert ids(search_residents("dufrene")) == [crowd["dupont"].id]
 
 
 def test_an_imported_resident_is_found_by_a_typo(app):
