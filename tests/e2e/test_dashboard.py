@@ -68,7 +68,7 @@ def download(page, tmp_path, link: str):
 def download_xlsx(page, tmp_path):
     path = download(page, tmp_path, "XLSX (Excel)")
     assert path.suffix == ".xlsx"
-    return load_workbook(path, read_only=True)
+    return load_workbook(path)  # read whole, file closed (read-only mode would keep it open)
 
 
 def xlsx_figure(workbook, report_title: str, label: str):

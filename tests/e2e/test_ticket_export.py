@@ -39,7 +39,9 @@ def test_manager_exports_a_filtered_list_as_xlsx_through_the_worker_and_download
 
     xlsx = _download(page, tmp_path, page.get_by_role("link", name=re.compile("^Télécharger le fichier XLSX")))
     assert re.fullmatch(r"tickets-\d{8}-\d{4}\.xlsx", xlsx.name)
-    rows = list(load_workbook(xlsx, read_only=True)["Tickets"].iter_rows(values_only=True))
+    workbook = load_workbook(xlsx, read_only=True)  # read-only keeps the file open until closed
+    rows = list(workbook["Tickets"].iter_rows(values_only=True))
+    workbook.close()
     assert list(rows[0]) == list(EXPORT_HEADINGS) and len(rows) > 1
     assert {row[EXPORT_HEADINGS.index("Site")] for row in rows[1:]} == {SITE_02}
     assert all(isinstance(row[1], datetime) for row in rows[1:])
