@@ -123,6 +123,15 @@ def enqueue(func, *args, queue: str = QUEUE_DEFAULT, job_id: str | None = None, 
     return InProcessJob(id=job_id, result=result)
 
 
+def enqueue_row_job(enqueue_row, row, what: str) -> None:
+    """Hand a committed row (an import run, an export) to its job. In-process (no Redis), a job that raises
+    has already recorded its failure on the row, which its page shows: here it is only logged."""
+    try:
+        enqueue_row(row)
+    except Exception:  # noqa: BLE001 - the row holds the failure; the page answers with it
+        logger.exception("Échec en processus : %s n° %s", what, row.id)
+
+
 # Whether a job's worker still lives: what the reapers (report runs, ticket imports) decide on.
 
 def _process_alive(pid: int) -> bool:

@@ -1,12 +1,11 @@
 """The import pages for admins: upload a file (kept as a run, checked and written by a job), follow the run."""
 
-import logging
-
 from flask import Blueprint, abort, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.auth.guards import role_required
 from app.extensions import db
+from app.jobs import enqueue_row_job
 from app.tickets.forms import ImportForm
 from app.tickets.import_runs import (
     DuplicateImportError,
@@ -17,8 +16,6 @@ from app.tickets.import_runs import (
     list_import_runs,
 )
 from app.tickets.importing import RUN_STATUS_LABELS, STAGES
-
-logger = logging.getLogger(__name__)
 
 
 @role_required("admin")
@@ -39,10 +36,7 @@ def import_upload():
             form.file.errors.append(str(exc))
         else:
             db.session.commit()  # the run exists before a worker looks for it
-            try:
-                enqueue_import(run)
-            except Exception:  # noqa: BLE001 - an in-process run records its failure on the run
-                logger.exception("Échec de l'import en processus n° %s", run.id)
+            enqueue_row_job(enqueue_import, run, "import")
             return redirect(url_for("tickets.import_run", import_id=run.id), 303)
     status = 409 if duplicate else 400 if form.errors else 200
     return render_template("tickets/import.html", form=form, duplicate=duplicate, runs=list_import_runs(),

@@ -1,8 +1,6 @@
 """Ticket lists: mine, my site's queue, search with filters; CSV export, XLSX export asked for a worker.
 Keyset pages, no COUNT."""
 
-import logging
-
 from flask import (
     Blueprint,
     Response,
@@ -21,6 +19,7 @@ from app.auth.current import request_actor
 from app.auth.guards import role_required
 from app.channels.queries import list_active_channels, list_active_procedures, list_active_sites
 from app.extensions import db
+from app.jobs import enqueue_row_job
 from app.tickets.blueprint import procedure_label
 from app.tickets.export import csv_chunks
 from app.tickets.export_models import ExportTooLargeError
@@ -30,8 +29,6 @@ from app.tickets.labels import OPEN_STATUSES, STATUS_LABELS
 from app.tickets.models import Ticket
 from app.tickets.queries import TicketFilters, export_rows, page_of_tickets, valid_statuses
 from app.tickets.reads import record_ticket_export
-
-logger = logging.getLogger(__name__)
 
 
 def _render_list(title: str, filters: TicketFilters, endpoint: str, oldest_first: bool = False, form=None,
@@ -131,10 +128,7 @@ def export_xlsx():
                                csv_url=url_for("tickets.export", **query),
                                list_url=url_for("tickets.search", **query)), 409
     db.session.commit()  # the export exists before a worker looks for it
-    try:
-        enqueue_ticket_export(export)
-    except Exception:  # noqa: BLE001 - an in-process run records its failure on the export
-        logger.exception("Échec de l'export XLSX en processus n° %s", export.id)
+    enqueue_row_job(enqueue_ticket_export, export, "export XLSX")
     return redirect(url_for("tickets.export_run", export_id=export.id), 303)
 
 
