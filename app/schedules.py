@@ -40,10 +40,11 @@ PERIODIC_JOBS += [
 ]
 
 # Tickets domain: imports whose worker died end failed (nothing was saved), lost queued ones run again; the
-# ticket lists' XLSX files deleted once past their time (TICKET_EXPORT_KEEP_HOURS).
+# ticket lists' XLSX files deleted once past their time (TICKET_EXPORT_KEEP_HOURS), exports whose worker died
+# marked failed.
 PERIODIC_JOBS += [
     PeriodicJob(name="import-reaper", func="app.tickets.import_reaper.reap_stuck_imports_job", interval=60,
                 timeout=120),
     PeriodicJob(name="ticket-exports-purge", func="app.tickets.export_tasks.purge_ticket_exports_job",
-                interval=900, timeout=300),
+                interval=60, timeout=300),
 ]

@@ -17,6 +17,11 @@ EXPORT_STATUS_LABELS = {"queued": "En attente du worker", "running": "En cours d
                         "failed": "En échec", "expired": "Fichier supprimé"}
 
 
+def export_job_id(export_id: int) -> str:
+    """The export's job id on the queue (deterministic: asking twice while it waits starts one job)."""
+    return f"ticket-export-{export_id}"
+
+
 class ExportTooLargeError(Exception):
     """The list has more tickets than an XLSX export takes: the CSV is offered instead."""
 

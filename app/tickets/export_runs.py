@@ -15,7 +15,13 @@ from flask import current_app
 from app.config import QUEUE_REPORTS
 from app.extensions import db
 from app.jobs import enqueue
-from app.tickets.export_models import ACTIVE, ExportTooLargeError, TicketExport, TicketExportPart
+from app.tickets.export_models import (
+    ACTIVE,
+    ExportTooLargeError,
+    TicketExport,
+    TicketExportPart,
+    export_job_id,
+)
 from app.tickets.export_tasks import JOB_TIMEOUT, run_ticket_export
 from app.tickets.queries import TicketFilters, count_tickets
 from app.timeutil import to_paris, utcnow
@@ -63,7 +69,7 @@ def request_ticket_export(agent, filters: TicketFilters, query: dict) -> TicketE
 
 def enqueue_ticket_export(export: TicketExport):
     """Hand a committed export to a reports worker (deterministic job id); without Redis it runs here, now."""
-    return enqueue(run_ticket_export, export.id, queue=QUEUE_REPORTS, job_id=f"ticket-export-{export.id}",
+    return enqueue(run_ticket_export, export.id, queue=QUEUE_REPORTS, job_id=export_job_id(export.id),
                    job_timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=7 * 24 * 3600)
 
 

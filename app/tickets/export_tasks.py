@@ -19,8 +19,15 @@ from app.auth.access import ticket_visibility_clause
 from app.channels.labels import OWNER_LABELS
 from app.channels.models import Channel, Procedure, Site
 from app.extensions import db
+from app.jobs import job_state, live_redis
 from app.tickets.export import XLSX_COLUMNS
-from app.tickets.export_models import ACTIVE, ExportTooLargeError, TicketExport, TicketExportPart
+from app.tickets.export_models import (
+    ACTIVE,
+    ExportTooLargeError,
+    TicketExport,
+    TicketExportPart,
+    export_job_id,
+)
 from app.tickets.labels import OPEN_STATUSES, STATUS_LABELS
 from app.tickets.models import Ticket
 from app.tickets.queries import TicketFilters, export_batches
@@ -174,6 +181,17 @@ def run_ticket_export(export_id: int) -> int:
     return export_id
 
 
+def _dead_running_exports() -> set[int]:
+    """The running exports whose worker died, as the reapers decide (`app.jobs.job_state`): failed at the
+    next purge rather than after STUCK_AFTER. Without Redis, exports run in the request: none."""
+    connection = live_redis()
+    if connection is None:
+        return set()
+    running = db.session.execute(db.select(TicketExport.id).where(TicketExport.status == "running")).scalars()
+    return {export_id for export_id in running
+            if job_state(connection, export_job_id(export_id)) in ("dead", "failed", "missing", "done")}
+
+
 def purge_ticket_exports(now=None) -> dict:
     """Delete the files past their time (the export says so), mark jobs that died as failed, and forget
     exports a month old. Returns the counts; the caller commits."""
@@ -183,7 +201,8 @@ def purge_ticket_exports(now=None) -> dict:
     expired = set(db.session.execute(db.select(TicketExport.id).where(
         TicketExport.status.in_(("finished", "failed")), TicketExport.expires_at <= now)).scalars()) - forgotten
     stuck = set(db.session.execute(db.select(TicketExport.id).where(
-        TicketExport.status.in_(ACTIVE), TicketExport.queued_at <= now - STUCK_AFTER)).scalars()) - forgotten
+        TicketExport.status.in_(ACTIVE), TicketExport.queued_at <= now - STUCK_AFTER)).scalars())
+    stuck = (stuck | _dead_running_exports()) - forgotten
     gone = expired | stuck | forgotten
     if gone:
         db.session.execute(db.delete(TicketExportPart).where(TicketExportPart.export_id.in_(gone)))

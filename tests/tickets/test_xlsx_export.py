@@ -239,3 +239,17 @@ def test_names_that_url_for_reads_itself_in_a_list_s_query_string_are_ignored(re
     export_id = _export_id(manager.post("/tickets/exports?endpoint=x&_external=1&_scheme=javascript&owner=city"))
     assert db.session.get(TicketExport, export_id).query == {"owner": "city"}
     assert "javascript:" not in manager.get(f"/tickets/exports/{export_id}").get_data(as_text=True)
+
+
+def test_a_running_export_whose_worker_died_fails_at_the_next_purge(app, reference, client_as, redis_conn):
+    """No job of its id in Redis (its worker died and took the job with it): failed now, not after 20 min."""
+    _tickets()
+    client = client_as("manager")
+    dead = request_ticket_export(client.agent, TicketFilters(), {})
+    dead.status = "running"  # as a worker killed mid-way left it, a minute ago
+    db.session.commit()
+    assert purge_ticket_exports_job()["stuck"] == 1
+    db.session.expire_all()
+    export = db.session.get(TicketExport, dead.id)
+    assert export.status == "failed" and "Le worker s'est arrêté avant la fin" in export.error
+    assert "Relancez l" in text_of(client.get(f"/tickets/exports/{dead.id}"))
