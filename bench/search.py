@@ -1,7 +1,7 @@
 """Measure 2: resident search latency at 1 and 8 concurrent clients, vs an unindexed ILIKE.
 
 Each client is a process of one pool of eight, with its own application and database connection
-(as gunicorn workers are), calling `app.contacts.queries.search_residents(q)`; every call ends its transaction, like a request.
+(as gunicorn workers are), calling `app.contacts.search.search_residents(q)`; every call ends its transaction, like a request.
 Queries are drawn from the generated residents: a surname (and first name), the same with a typo,
 a phone number typed in national format, an email, a compte parisien reference.
 """
@@ -16,7 +16,7 @@ import numpy as np
 from bench.population import typo
 from bench.prepare import bench_app, dsn_of, find_callable
 
-SEARCH = (("app.contacts.queries", "search_residents"),)
+SEARCH = (("app.contacts.search", "search_residents"),)
 ILIKE_SQL = """SELECT id FROM residents WHERE merged_into_id IS NULL AND (
     (last_name || ' ' || first_name) ILIKE %(p)s OR (first_name || ' ' || last_name) ILIKE %(p)s
     OR email ILIKE %(p)s OR phone ILIKE %(p)s OR account_ref ILIKE %(p)s)
@@ -186,7 +186,7 @@ def explain_search(url: str, q: str) -> list[dict]:
 def measure(url: str, quick: bool) -> dict:
     """Search at 1 and 8 clients, then the ILIKE baseline on a few queries (it scans the table)."""
     if find_callable(SEARCH) is None:
-        return {"status": "missing", "reason": "app.contacts.queries.search_residents n'existe pas"}
+        return {"status": "missing", "reason": "app.contacts.search.search_residents n'existe pas"}
     queries = sample_queries(url, 20 if quick else 40)
     result = {"status": "ok", "sample": {k: v[:2] for k, v in queries.items()}}
     few = {kind: texts[:2 if quick else 3] for kind, texts in queries.items()}

@@ -4,7 +4,8 @@ from datetime import date
 
 from app.contacts.models import Resident
 from app.contacts.normalise import ContactValueError, name_key, normalise_email, normalise_phone
-from app.contacts.queries import FOUND_COLUMNS, FoundResident, SearchQueryError, live_clause, search_residents
+from app.contacts.queries import FOUND_COLUMNS, FoundResident, SearchQueryError, live_clause
+from app.contacts.search import search_residents
 from app.extensions import db
 
 NAME_CANDIDATES = 50

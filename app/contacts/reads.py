@@ -10,7 +10,8 @@ from app.audit.services import record
 from app.auth.access import can_see_family_number
 from app.contacts.models import Resident
 from app.contacts.normalise import looks_like_phone
-from app.contacts.queries import FoundResident, SearchQueryError, search_residents
+from app.contacts.queries import FoundResident, SearchQueryError
+from app.contacts.search import search_residents
 
 # Where a resident's data is shown, as `detail.page` of `resident.view` entries.
 PAGES = ("record", "edit_form", "merge", "duplicates", "ticket_form")

@@ -2,7 +2,8 @@
 
 import pytest
 
-from app.contacts.queries import SearchQueryError, get_live_resident, search_residents
+from app.contacts.queries import SearchQueryError, get_live_resident
+from app.contacts.search import search_residents
 from app.contacts.services import create_resident
 from app.extensions import db
 from app.timeutil import utcnow

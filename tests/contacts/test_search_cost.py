@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import event
 
-from app.contacts.queries import may_be_identifier, search_residents
+from app.contacts.search import may_be_identifier, search_residents
 from app.contacts.services import create_resident
 from app.extensions import db
 

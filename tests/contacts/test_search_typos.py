@@ -4,7 +4,7 @@ import pytest
 
 from app.contacts.bulk import insert_residents
 from app.contacts.models import ResidentNameWord
-from app.contacts.queries import search_residents
+from app.contacts.search import search_residents
 from app.contacts.services import create_resident, update_resident
 from app.extensions import db
 

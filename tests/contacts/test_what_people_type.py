@@ -4,7 +4,7 @@ and a result list that says how many matched when it shows only the first ones."
 import pytest
 
 from app.contacts.normalise import display_phone, normalise_phone
-from app.contacts.queries import search_residents
+from app.contacts.search import search_residents
 from app.contacts.services import create_resident
 from app.extensions import db
 from tests.conftest import text_of
