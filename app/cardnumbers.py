@@ -8,20 +8,26 @@ The rules, in order:
    ASCII digit, and zero-width, format and combining characters (U+200B, U+2060, U+00AD, U+FEFF, keycap
    marks…) are dropped.
 2. **Runs of digit groups.** Digit groups joined by a short run (1 to `MAX_SEPARATORS` characters) of
-   separators — whitespace of any kind, ``. / - – — _ , : * ·``, other dashes, control characters,
-   mixed — form one candidate run. Letters end a run: ``4111 1111 1111 1111 exp 12/27 cvv 123`` is one
-   run of four groups followed by others.
+   anything that is neither a letter nor a digit — whitespace of any kind, punctuation, symbols
+   (``| + ~ # ' ( )``…), control characters, mixed — form one candidate run. Letters end a run:
+   ``4111 1111 1111 1111 exp 12/27 cvv 123`` is one run of four groups followed by others.
 3. **Candidates.** Every sequence of *whole consecutive groups* of 12 to 19 digits within a run: a card
    followed by a date or preceded by a code is found; a number is never cut inside a group.
 4. **A card number** is a candidate that passes Luhn **and** starts with an issuer prefix at a length
-   that issuer uses (`ISSUERS` below; CB cards are co-badged on Visa or Mastercard ranges).
+   that issuer uses (`ISSUERS` below; CB cards are co-badged on Visa or Mastercard ranges), whatever
+   the grouping (pairs, threes, fours, single digits).
 5. **Look-alikes that are no card** (each checked with its own rule, so detection is not weakened):
-   a valid IBAN (ISO 13616 mod-97) is set aside before the search; the groups of a French phone number
-   written in pairs (``06 12 34 56 78``, ``+33 6 12 34 56 78``) never belong to a candidate, so two
-   numbers side by side or a number and a postcode pass; a 14-digit candidate written as a SIRET
-   (``732 829 320 00074``: groups of 3-3-3-5 or 9-5) or right after the word SIRET/SIREN is a SIRET
-   (Luhn-valid by design) even where a Diners number could have that length. SIREN (9 digits) and
-   IMEI (15 digits, Luhn-valid, prefixes 01/35/86/99…) fail rule 4 by length or prefix.
+   a valid IBAN (ISO 13616 mod-97) is set aside before the search. French phone numbers: a run that
+   splits *entirely* into French phone numbers (``06 12 34 56 78 06 54 32 10 98``, ``+33 6 12 34 56 78``,
+   ``01.45.55.38.22 / 06.51.36.21.47``) holds no card; elsewhere a phone number inside a run only
+   stops a candidate that cuts it (starts or ends inside it, as ``06 51 36 21 47 75012`` read from
+   its second pair would), never one that holds it whole — so a card written in pairs, whose pairs
+   may look like a phone number (``51 21 03 51 80 66 12 16``), is found. A phone number is recognised
+   by its digits (`french_phone_digits`): 0 then 9 digits, 33 / 0033 / 33 0 then 9 digits, or an
+   overseas code then 9 digits, its first group starting the number. A 14-digit candidate written as
+   a SIRET (``732 829 320 00074``: groups of 3-3-3-5 or 9-5) or right after the word SIRET/SIREN is a
+   SIRET (Luhn-valid by design) even where a Diners number could have that length. SIREN (9 digits)
+   and IMEI (15 digits, Luhn-valid, prefixes 01/35/86/99…) fail rule 4 by length or prefix.
 
 `might_contain_card_number` is the cheap pre-filter (fewer than 12 digits: no card); the other
 functions call it first, so callers need no pre-filter of their own.
@@ -37,7 +43,7 @@ CARD_NUMBER_MESSAGE = ("Ce champ semble contenir un numéro de carte bancaire : 
                        "Retirez-le avant d'enregistrer.")
 
 MIN_DIGITS, MAX_DIGITS = 12, 19
-MAX_SEPARATORS = 4
+MAX_SEPARATORS = 6
 
 # Issuer identification numbers: (first prefix, last prefix, lengths). Source: the IIN table of the
 # English Wikipedia article "Payment card number" (section "Issuer identification number", as
@@ -74,8 +80,9 @@ ISSUERS = (
 )
 
 _FIRST_DIGITS = "234568"  # first digits of the prefixes above: a candidate starting otherwise is no card
-_SEPARATOR = "\\s.,:/_*\u00b7\\-\u2010-\u2015\u2212\u2043\x00-\x1f\x7f"
-_RUN = re.compile(rf"[0-9]+(?:[{_SEPARATOR}]{{1,{MAX_SEPARATORS}}}[0-9]+)*")
+# After normalisation every digit is ASCII: a separator is any character that is neither a letter nor a
+# digit (`\W` is Unicode-aware; `_` is a word character for `re`, so it is added).
+_RUN = re.compile(rf"[0-9]+(?:[\W_]{{1,{MAX_SEPARATORS}}}[0-9]+)*")
 _GROUP = re.compile(r"[0-9]+")
 # Characters that may become a digit once normalised: anything but ASCII, accented Latin letters and the
 # usual French punctuation (the superscripts, fractions, full-width and other scripts' digits stay in).
@@ -167,7 +174,8 @@ def _mod97_valid(alnum: str) -> bool:
 
 
 def _blank_ibans(text: str) -> str:
-    """`text` with every valid IBAN (spaced or not) replaced by as many `#`: its digits are no card."""
+    """`text` with every valid IBAN (spaced or not) replaced by as many `X`: its digits are no card (a
+    letter, so the blanked IBAN also ends the runs around it)."""
     for start in _IBAN_START.finditer(text):
         size = IBAN_LENGTHS.get(start.group()[:2].upper())
         if size is None:
@@ -182,25 +190,53 @@ def _blank_ibans(text: str) -> str:
                 break
             position += 1
         if len(alnum) == size and _mod97_valid("".join(alnum)):
-            text = text[:start.start()] + "#" * (ends[-1] - start.start()) + text[ends[-1]:]
+            text = text[:start.start()] + "X" * (ends[-1] - start.start()) + text[ends[-1]:]
     return text
 
 
-def _phone_groups(groups: list[str]) -> set[int]:
-    """Indexes of groups that belong to a French phone number written in pairs."""
-    taken: set[int] = set()
-    for first in range(len(groups)):
-        pairs_from = None
-        if groups[first][:1] == "0" and len(groups[first]) == 2 and groups[first] != "00":
-            pairs_from = first
-        elif groups[first] in ("33", "0033") and first + 1 < len(groups) and len(groups[first + 1]) == 1:
-            pairs_from = first + 1  # +33 6 12 34 56 78: the national digit, then four pairs
-        if pairs_from is None:
+# Country codes whose numbers follow the French plan of 9 national digits: France and its overseas
+# departments and collectivities (Réunion and Mayotte 262, Saint-Pierre 508, Guadeloupe 590, Guyane 594,
+# Martinique 596).
+FRENCH_COUNTRY_CODES = ("33", "262", "508", "590", "594", "596")
+_FRENCH_PHONE = re.compile(r"0[1-9][0-9]{8}|(?:00)?(?:%s)0?[1-9][0-9]{8}" % "|".join(FRENCH_COUNTRY_CODES))
+_LONGEST_PHONE = 2 + 3 + 1 + 9  # 00 + country code + (0) + 9 digits
+
+
+def french_phone_digits(digits: str) -> bool:
+    """True when a digit string is a French phone number as people write it: 0 and 9 digits, or a French
+    or overseas country code (with 00, and the (0) some write after it) and 9 digits."""
+    return bool(_FRENCH_PHONE.fullmatch(digits))
+
+
+def _phone_segments(values: list[str]) -> list[tuple[int, int]]:
+    """(first, last) group indexes of every French phone number in a run, its first group starting it."""
+    segments = []
+    for first in range(len(values)):
+        if values[first][0] not in "0235":  # 0…, 33…, 262…, 508…, 59x…
             continue
-        tail = groups[pairs_from + 1:pairs_from + 5]
-        if len(tail) == 4 and all(len(g) == 2 for g in tail):
-            taken.update(range(first, pairs_from + 5))
-    return taken
+        digits = ""
+        for last in range(first, len(values)):
+            digits += values[last]
+            if len(digits) > _LONGEST_PHONE:
+                break
+            if french_phone_digits(digits):
+                segments.append((first, last))
+    return segments
+
+
+def _splits_into_phones(size: int, segments: list[tuple[int, int]]) -> bool:
+    """True when groups 0..size-1 are exactly a sequence of the phone `segments`, end to end."""
+    reached = {0}
+    for first, last in sorted(segments):
+        if first in reached:
+            reached.add(last + 1)
+    return size in reached
+
+
+def _cuts_a_phone(first: int, last: int, segments: list[tuple[int, int]]) -> bool:
+    """True when candidate groups first..last overlap a phone number without holding it whole."""
+    return any(start <= last and end >= first and not (first <= start and end <= last)
+               for start, end in segments)
 
 
 def _siret(sizes: list[int], after_siret_word: bool) -> bool:
@@ -215,7 +251,9 @@ def _card_spans(text: str):
             continue
         groups = [(m.start() + run.start(), m.end() + run.start(), m.group()) for m in _GROUP.finditer(run.group())]
         values = [g[2] for g in groups]
-        phone = _phone_groups(values)
+        phones = _phone_segments(values)
+        if phones and _splits_into_phones(len(values), phones):
+            continue
         after_siret_word = bool(_SIRET_WORD.search(work[max(0, run.start() - 16):run.start()]))
         first = 0
         while first < len(groups):
@@ -224,13 +262,11 @@ def _card_spans(text: str):
                 continue
             found, digits = None, ""
             for last in range(first, len(groups)):
-                if last in phone:
-                    break
                 digits += values[last]
                 if len(digits) > MAX_DIGITS:
                     break
-                if is_card_number(digits) and not _siret([len(v) for v in values[first:last + 1]],
-                                                          after_siret_word and first == 0):
+                if (is_card_number(digits) and not _cuts_a_phone(first, last, phones)
+                        and not _siret([len(v) for v in values[first:last + 1]], after_siret_word and first == 0)):
                     found = last
             if found is None:
                 first += 1

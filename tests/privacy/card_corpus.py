@@ -50,6 +50,12 @@ MUST_REFUSE = {
     "visa 19 digits": "4000 0000 0000 0000 006",
     "visa 13 digits": "4222222222222",
     "in a file name": "export CB 4970 0000 0000 5908.csv",
+    "pairs holding a phone-like run": "51 21 03 51 80 66 12 16",
+    "pipes": "4111|1111|1111|1111",
+    "plus signs and tildes": "4111+1111~1111+1111",
+    "brackets": "4111)(1111)(1111)(1111",
+    "five spaces": "4111     1111     1111     1111",
+    "threes with apostrophes": "411'111'111'111'111'1",
 }
 
 MUST_ACCEPT = {
@@ -77,4 +83,7 @@ MUST_ACCEPT = {
     "zeros": "0000 0000 0000 0000",
     "amex prefix with 16 digits": "3782 8224 6310 0059",
     "ticket reference": "2017-000123",
+    "two phones with a pipe": "06 12 34 56 78 | 01 45 55 38 22",
+    "overseas phones": "+262 6 93 30 52 13 / +590 6 90 12 34 56",
+    "amounts and dates in running text": "réglé 45,50 € le 25/03/2017 (reçu n° 2017-4412), puis 12,00 € le 02/04",
 }
