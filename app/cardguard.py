@@ -8,12 +8,18 @@ costs a digit count (the detector's pre-filter) unless it holds 12 digits or mor
 read leaf by leaf, markup (SVG charts) by its text nodes. Machine tokens (hex digests, password hashes) and the columns of EXEMPT_COLUMNS
 are left alone. Forms and services refuse card numbers earlier, on the field; this guard is the last
 line of defence and the reason a new write path cannot forget the rule.
+
+Nothing refused is shown back either: every value a template renders (Jinja's `finalize`: inputs,
+messages, flashes, error pages) and every JSON document the app answers (`MaskingJSONProvider`) has its
+card numbers masked, so a form or search box that refuses a number never puts it back in an input.
 """
 
 import json
 import logging
 import re
 
+from flask.json.provider import DefaultJSONProvider
+from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql.dml import Insert, Update
@@ -43,6 +49,8 @@ _WRITES = ("INSERT", "UPDATE", "MERGE ", "REPLAC")
 _CTE_WRITE = re.compile(r"\b(?:INSERT|UPDATE|MERGE)\b", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _TEXT_NODE = re.compile(r"(?<=>)[^<]+")
+_MARKUP_TEXT = re.compile(r"(?:^|(?<=>))[^<]+")
+_VALUE_ATTRIBUTE = re.compile(r'(?<=\svalue=")[^"]*(?=")')
 _TARGET = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE)\s+"?(\w+)', re.IGNORECASE)
 
 
@@ -167,8 +175,30 @@ class _MaskingRecord:
         return record
 
 
-def init_app(_app) -> None:
-    """Install the engine guard and the log masking once per process (both are process-wide)."""
+def mask_rendered(value):
+    """Jinja's `finalize`: a rendered value with its card numbers masked. Of markup (a rendered field, a
+    chart), the text nodes and `value` attributes only: coordinates in other attributes are no text."""
+    if not isinstance(value, str) or not might_contain_card_number(value):
+        return value
+    if isinstance(value, Markup):
+        text = _MARKUP_TEXT.sub(lambda node: mask_card_numbers(node.group()), str(value))
+        return Markup(_VALUE_ATTRIBUTE.sub(lambda attribute: mask_card_numbers(attribute.group()), text))
+    return mask_card_numbers(value)
+
+
+class MaskingJSONProvider(DefaultJSONProvider):
+    """JSON answers (the API, the live search, the CTI endpoint) with every card number masked."""
+
+    def dumps(self, obj, **kwargs) -> str:
+        return super().dumps(mask_value(obj) if holds_card_number(obj) else obj, **kwargs)
+
+
+def init_app(app) -> None:
+    """Install the engine guard and the log masking once per process (both are process-wide), and the
+    masking of what the app renders and answers."""
+    app.json_provider_class = MaskingJSONProvider
+    app.json = MaskingJSONProvider(app)
+    app.jinja_env.finalize = mask_rendered
     if not event.contains(Engine, "before_cursor_execute", _check_statement):
         event.listen(Engine, "before_cursor_execute", _check_statement)
     if not isinstance(logging.getLogRecordFactory(), _MaskingRecord):
