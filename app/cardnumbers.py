@@ -17,7 +17,8 @@ The rules, in order:
    that issuer uses (`ISSUERS` below; CB cards are co-badged on Visa or Mastercard ranges), whatever
    the grouping (pairs, threes, fours, single digits).
 5. **Look-alikes that are no card** (each checked with its own rule, so detection is not weakened):
-   a valid IBAN (ISO 13616 mod-97) is set aside before the search. French phone numbers: a run that
+   a valid IBAN (ISO 13616 mod-97) and a machine-written instant (``2026-12-08T23:36:20.512345+00:00``,
+   a time with seconds) are set aside before the search. French phone numbers: a run that
    splits *entirely* into French phone numbers (``06 12 34 56 78 06 54 32 10 98``, ``+33 6 12 34 56 78``,
    ``01.45.55.38.22 / 06.51.36.21.47``) holds no card; elsewhere a phone number inside a run only
    stops a candidate that cuts it (starts or ends inside it, as ``06 51 36 21 47 75012`` read from
@@ -89,6 +90,11 @@ _GROUP = re.compile(r"[0-9]+")
 _MAYBE_DIGIT = re.compile("[^\x00-\x7f\u00c0-\u024f\u00a0\u00ab\u00bb\u00b0\u2018-\u201f\u2026\u202f]")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 _IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}")
+# Machine-written instants (ISO 8601 date and time, a time with seconds), whose offset `+00:00` or
+# microseconds would otherwise join a time to more digits: `…T23:36:20.512345+00:00`.
+_TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.,][0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])?"
+_INSTANT = re.compile(rf"(?<![0-9:.+-])(?:[0-9]{{4}}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[T ])?{_TIME}"
+                      r"(?![0-9:.,+-])")
 _SIRET_WORD = re.compile(r"sire[nt]\W{0,6}(?:n[°o]\W{0,3})?$", re.IGNORECASE)
 _DIGEST = re.compile(r"(?:[0-9a-f]{40,}|(?:pbkdf2|scrypt):\S+|\$argon2\w*\$\S+)")  # hex digests, password hashes
 _DROPPED = {"Cf", "Mn", "Me"}
@@ -239,6 +245,11 @@ def _cuts_a_phone(first: int, last: int, segments: list[tuple[int, int]]) -> boo
                for start, end in segments)
 
 
+def _blank_instants(text: str) -> str:
+    """`text` with every machine-written instant replaced by as many `X`: its digits are no card."""
+    return _INSTANT.sub(lambda match: "X" * len(match.group()), text)
+
+
 def _siret(sizes: list[int], after_siret_word: bool) -> bool:
     return sum(sizes) == 14 and (after_siret_word or sizes in ([3, 3, 3, 5], [9, 5]))
 
@@ -246,6 +257,7 @@ def _siret(sizes: list[int], after_siret_word: bool) -> bool:
 def _card_spans(text: str):
     """(start, end) of each card number in the normalised `text`, longest candidate first at each start."""
     work = _blank_ibans(text) if _IBAN_START.search(text) else text
+    work = _blank_instants(work) if ":" in work else work
     for run in _RUN.finditer(work):
         if len(run.group()) < MIN_DIGITS:
             continue
