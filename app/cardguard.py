@@ -17,6 +17,7 @@ card numbers masked, so a form or search box that refuses a number never puts it
 import json
 import logging
 import re
+from urllib.parse import quote, unquote_plus
 
 from flask.json.provider import DefaultJSONProvider
 from markupsafe import Markup
@@ -180,6 +181,10 @@ def mask_rendered(value):
     chart), the text nodes and `value` attributes only: coordinates in other attributes are no text."""
     if not isinstance(value, str) or not might_contain_card_number(value):
         return value
+    if not isinstance(value, Markup) and "%" in value:  # a URL rendered back (a link, a `next` field)
+        decoded = unquote_plus(value)
+        if decoded != value and contains_card_number(decoded):
+            return quote(mask_card_numbers(decoded), safe="/?&=:#;,")
     if isinstance(value, Markup):
         text = _MARKUP_TEXT.sub(lambda node: mask_card_numbers(node.group()), str(value))
         return Markup(_VALUE_ATTRIBUTE.sub(lambda attribute: mask_card_numbers(attribute.group()), text))

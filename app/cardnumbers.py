@@ -204,7 +204,7 @@ def _blank_ibans(text: str) -> str:
 # departments and collectivities (Réunion and Mayotte 262, Saint-Pierre 508, Guadeloupe 590, Guyane 594,
 # Martinique 596).
 FRENCH_COUNTRY_CODES = ("33", "262", "508", "590", "594", "596")
-_FRENCH_PHONE = re.compile(r"0[1-9][0-9]{8}|(?:00)?(?:%s)0?[1-9][0-9]{8}" % "|".join(FRENCH_COUNTRY_CODES))
+_FRENCH_PHONE = re.compile(rf"0[1-9][0-9]{{8}}|(?:00)?(?:{'|'.join(FRENCH_COUNTRY_CODES)})0?[1-9][0-9]{{8}}")
 _LONGEST_PHONE = 2 + 3 + 1 + 9  # 00 + country code + (0) + 9 digits
 
 

@@ -1,7 +1,7 @@
 """Detecting card numbers in free text."""
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -140,7 +140,7 @@ def test_machine_written_instants_are_no_card():
     """ISO 8601 instants as Python, PostgreSQL and JSON write them: their offset or microseconds would
     otherwise join a time to more digits (`23:36:20.512345+00:00` holds a 16-digit Mastercard-like run)."""
     rng = random.Random("instants")
-    start = datetime(2016, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2016, 1, 1, tzinfo=UTC)
     flagged = []
     for _ in range(PER_NETWORK * 5):
         instant = start + timedelta(seconds=rng.randint(0, 86400 * 3650), microseconds=rng.randint(0, 999999))

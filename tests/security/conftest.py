@@ -20,6 +20,11 @@ FIXED_SAMPLES = {"kind_channels": "channels", "action_deactivate": "deactivate",
 @pytest.fixture
 def matrix_samples(reference, make_agent):
     """Real records whose ids fill the URLs."""
+    return build_samples(make_agent)
+
+
+def build_samples(make_agent) -> dict:
+    """Create (and commit) the records whose ids fill the URLs; `make_agent(role, login=...)` makes an agent."""
     resident = make_resident()
     other = make_resident("Marie", "Lefevre", email="m.lefevre@example.org", account_ref="CP-OTHER")
     samples = {
