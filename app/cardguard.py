@@ -5,9 +5,9 @@ UPDATE (ORM flushes, bulk `insert()`, executemany, `text()` and driver SQL alike
 `CardNumberStorageError` naming the table and column, never the value. The only write that does not
 pass through a cursor, PostgreSQL's COPY in the bulk path, calls `refuse_card_rows` itself. Each string
 costs a digit count (the detector's pre-filter) unless it holds 12 digits or more; JSON values are
-read leaf by leaf, markup (SVG charts) by its text nodes. Machine tokens (hex digests, password hashes) and the columns of EXEMPT_COLUMNS
-are left alone. Forms and services refuse card numbers earlier, on the field; this guard is the last
-line of defence and the reason a new write path cannot forget the rule.
+read leaf by leaf, markup (SVG charts) by its text nodes. Machine tokens (hex digests, password hashes)
+are left alone; no column is exempt. Forms and services refuse card numbers earlier, on the field; this
+guard is the last line of defence and the reason a new write path cannot forget the rule.
 
 Nothing refused is shown back either: every value a template renders (Jinja's `finalize`: inputs,
 messages, flashes, error pages) and every JSON document the app answers (`MaskingJSONProvider`) has its
@@ -36,9 +36,10 @@ from app.cardnumbers import (
 
 logger = logging.getLogger(__name__)
 
-# Columns that hold machine tokens, never typed text. A phone system's call id (often 19 digits, e.g.
-# "4991155921769858278-1") is written by the PBX, never typed by an agent.
-EXEMPT_COLUMNS = {("agents", "password_hash"), ("report_runs", "params_key"), ("calls", "call_id")}
+# No column is exempt: machine-written values go through the guard like typed ones. Machine tokens are
+# written so that they cannot look like a card (hex digests of 40+ characters, password hashes:
+# `looks_like_digest`); a phone system's call id that holds one is stored as its digest by telephony.
+EXEMPT_COLUMNS = {("calls", "call_id")}
 COLUMN_LABELS = {
     "notes": "Notes", "note": "Note", "label": "Libellé", "name": "Nom", "code": "Code", "domain": "Domaine",
     "address": "Adresse", "city": "Ville", "first_name": "Prénom", "last_name": "Nom", "reason": "Motif",

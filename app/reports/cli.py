@@ -1,6 +1,7 @@
 """`flask --app app report ...`: list the reports, run one, rebuild the daily facts."""
 
 import json
+import secrets
 import sys
 import time
 from datetime import date, timedelta
@@ -102,7 +103,7 @@ def run_command(name, start, end, sites, channels, fmt, queue, timeout):
             run = _wait(request_run(reports, params).id, timeout)
         else:
             run_name, stored = run_spec(reports, params)
-            run = ReportRun(name=run_name, params=stored, params_key="cli-" + str(time.time_ns()), status="queued")
+            run = ReportRun(name=run_name, params=stored, params_key=secrets.token_hex(20), status="queued")
             db.session.add(run)
             db.session.commit()
             compute_run(run.id)
