@@ -3,11 +3,20 @@
 The schema is built once from the migrations. Each test runs inside a transaction
 that is rolled back; code that commits only releases a savepoint.
 Set TEST_DATABASE_URL to run the suite on PostgreSQL (default: a SQLite file).
+
+Redis: the suite starts a redis-server of its own on a free port (no persistence) and points
+TEST_REDIS_URL and E2E_REDIS_URL at it, so the tests that flush a Redis database only ever flush
+theirs; nobody's Redis on 127.0.0.1:6379 is touched. Without the redis-server program the URLs given
+in the environment are used as they are (a failure in CI: tests would flush a shared server).
 """
 
 import contextvars
 import os
 import re
+import shutil
+import socket
+import subprocess
+import time
 import uuid
 
 import pytest
@@ -22,6 +31,49 @@ from app.extensions import db
 
 PASSWORD = "mot-de-passe-test"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+_OWN_REDIS: list[subprocess.Popen] = []
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_own_redis() -> str | None:
+    """Start a redis-server of this test run alone; its base URL, or None without the program."""
+    program = shutil.which("redis-server")
+    if program is None:
+        return None
+    port = _free_port()
+    process = subprocess.Popen([program, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--databases", "16"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _OWN_REDIS.append(process)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return f"redis://127.0.0.1:{port}"
+        time.sleep(0.05)
+    raise RuntimeError("the test run's own redis-server did not start")
+
+
+def pytest_configure(config):
+    """Before anything is collected: the run's own Redis (each xdist worker gets its own)."""
+    base = _start_own_redis()
+    if base is None:
+        if IN_CI:
+            raise pytest.UsageError("redis-server is required in CI: the tests must not flush a shared Redis")
+        return
+    os.environ["TEST_REDIS_URL"] = base + "/15"
+    os.environ["E2E_REDIS_URL"] = base + "/6"
+
+
+def pytest_unconfigure(config):
+    for process in _OWN_REDIS:
+        process.kill()
+        process.wait()
 
 
 def _database_url(tmp_path_factory) -> str:
