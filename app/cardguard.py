@@ -29,9 +29,9 @@ from app.cardnumbers import (
 
 logger = logging.getLogger(__name__)
 
-# Columns that hold machine tokens, never typed text. A phone system's call id (often 19 digits, e.g.
-# "4991155921769858278-1") is written by the PBX, never typed by an agent.
-EXEMPT_COLUMNS = {("agents", "password_hash"), ("report_runs", "params_key"), ("calls", "call_id")}
+# Columns that hold machine tokens, never typed text. A phone system's call id is checked like any text:
+# one holding a card number is stored as a digest (app.telephony.callids).
+EXEMPT_COLUMNS = {("agents", "password_hash"), ("report_runs", "params_key")}
 COLUMN_LABELS = {
     "notes": "Notes", "note": "Note", "label": "Libellé", "name": "Nom", "code": "Code", "domain": "Domaine",
     "address": "Adresse", "city": "Ville", "first_name": "Prénom", "last_name": "Nom", "reason": "Motif",
