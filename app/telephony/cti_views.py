@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.api.auth import require_scope
+from app.cardguard import CardNumberStorageError
 from app.extensions import csrf, db
 from app.telephony.cti import CtiError, flatten_request, parse_event
 from app.telephony.services import record_cti_event
@@ -44,6 +45,9 @@ def event():
     try:
         record_cti_event(cti_event)
         db.session.commit()
+    except CardNumberStorageError as exc:  # the guard's last word: every field is cleaned before, never reached
+        db.session.rollback()
+        return _error(422, exc.message)
     except SQLAlchemyError:
         # Two events of one call at the same instant (the phone system retries): the other one won.
         db.session.rollback()

@@ -3,15 +3,18 @@ no CTI field stores or echoes a card number."""
 
 import json
 import re
+import sqlite3
 
 import pytest
+from flask_migrate import upgrade
 from sqlalchemy import text
 
+from app import create_app
 from app.cardnumbers import contains_card_number
 from app.extensions import db
 from app.telephony.callids import call_id_digest
 from app.telephony.models import Call
-from tests.conftest import text_of
+from tests.conftest import base_config, text_of
 from tests.telephony.conftest import calls_of
 
 NEW = {"event": "newCall", "from": "0612345678", "to": "3975", "direction": "in"}
@@ -139,3 +142,23 @@ def test_a_ticket_created_through_the_api_finds_a_call_stored_by_its_digest(clie
     db.session.refresh(stored)
     assert stored.ticket_id == response.get_json()["id"]
     assert "4111111111111111" not in digits(response.get_json())
+
+
+def test_migration_0020_replaces_the_stored_call_ids_that_hold_a_card_number(tmp_path):
+    """Calls stored before the guard covered call ids: the upgrade keeps usual ids and digests the others."""
+    path = tmp_path / "before.sqlite3"
+    app = create_app(base_config(f"sqlite:///{path}"))
+    with app.app_context():
+        upgrade(revision="0019")
+        db.engine.dispose()
+    with sqlite3.connect(path) as conn:  # the guard would refuse this now: written behind its back
+        conn.executemany("INSERT INTO calls (call_id, direction, anonymous, state, started_at) "
+                         "VALUES (?, 'in', 0, 'missed', '2017-03-06 08:30:00')",
+                         [("4111 1111 1111 1111",), ("4991155921769858278-1",)])
+    with app.app_context():
+        upgrade()
+        stored = [row for row, in db.session.execute(text("SELECT call_id FROM calls ORDER BY id"))]
+        assert stored == [call_id_digest("4111 1111 1111 1111", app.config["SECRET_KEY"]), "4991155921769858278-1"]
+        assert all(db.session.execute(text("SELECT announced FROM calls")).scalars())
+        db.session.remove()
+        db.engine.dispose()
