@@ -162,3 +162,14 @@ def test_migration_0020_replaces_the_stored_call_ids_that_hold_a_card_number(tmp
         assert all(db.session.execute(text("SELECT announced FROM calls")).scalars())
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_ticket_created_through_the_api_finds_a_call_with_a_long_id(client, tokens, operator):
+    call_id = "sip:" + "z" * 300
+    post(client, tokens["cti"], NEW | {"callId": call_id})
+    post(client, tokens["cti"], {"event": "answer", "callId": call_id, "answeringNumber": "201"})
+    response = client.post("/api/v1/tickets", headers={"Authorization": f"Bearer {tokens['everything']}"},
+                           json={"agent_login": "amina.diallo", "channel": "phone_3975", "site": "plateforme-3975",
+                                 "anonymous": True, "call_id": call_id})
+    assert response.status_code == 201, response.get_json()
+    assert db.session.execute(db.select(Call)).scalar_one().ticket_id == response.get_json()["id"]
