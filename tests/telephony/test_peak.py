@@ -133,3 +133,18 @@ def test_beyond_the_cti_limit_the_endpoint_answers_429_json_with_retry_after(liv
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Call)
                                  .where(Call.call_id.like(f"{tag}-%"))) == 5
+
+
+@pytest.mark.parametrize("value, accepted", [("2000 per 10 seconds", True), ("1200 per 10 seconds;20000 per hour", True),
+                                             ("beaucoup", False), ("1200 par minute", False)])
+def test_the_cti_limit_is_set_by_relais_cti_rate_limit_and_an_unreadable_one_stops_the_start(
+        database_url, monkeypatch, value, accepted):
+    monkeypatch.setenv("RELAIS_CTI_RATE_LIMIT", value)
+    if accepted:
+        app = create_app(base_config(database_url))
+        assert app.config["CTI_RATE_LIMIT"] == value
+        with app.app_context():
+            db.engine.dispose()
+    else:
+        with pytest.raises(RuntimeError, match="RELAIS_CTI_RATE_LIMIT : limite illisible"):
+            create_app(base_config(database_url))
