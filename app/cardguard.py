@@ -38,8 +38,8 @@ logger = logging.getLogger(__name__)
 
 # No column is exempt: machine-written values go through the guard like typed ones. Machine tokens are
 # written so that they cannot look like a card (hex digests of 40+ characters, password hashes:
-# `looks_like_digest`); a phone system's call id that holds one is stored as its digest by telephony.
-EXEMPT_COLUMNS = {("calls", "call_id")}
+# `looks_like_digest`); a phone system's call id that holds one is stored as its digest
+# (app.telephony.callids).
 COLUMN_LABELS = {
     "notes": "Notes", "note": "Note", "label": "Libellé", "name": "Nom", "code": "Code", "domain": "Domaine",
     "address": "Adresse", "city": "Ville", "first_name": "Prénom", "last_name": "Nom", "reason": "Motif",
@@ -131,7 +131,7 @@ def refuse_card_rows(table: str, rows) -> None:
     where = []
     for row in rows:
         for column, value in row.items():
-            if (table, column) not in EXEMPT_COLUMNS and (table, column) not in where and holds_card_number(value):
+            if (table, column) not in where and holds_card_number(value):
                 where.append((table, column))
     if where:
         raise CardNumberStorageError(where)

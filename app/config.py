@@ -10,6 +10,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from limits import parse_many
+
 logger = logging.getLogger(__name__)
 
 # Queue names, shared by the code that enqueues and the worker that listens.
@@ -55,6 +57,9 @@ class Config:
     HEALTH_MAX_AGE = 300  # seconds: older facts or scheduler heartbeat make /health answer 503
     TICKET_XLSX_MAX_ROWS = 200_000  # a larger ticket list is offered as CSV only (RELAIS_XLSX_MAX_ROWS)
     TICKET_EXPORT_KEEP_HOURS = 24  # an XLSX export's file is deleted after this (RELAIS_EXPORT_KEEP_HOURS)
+    # Per CTI token (RELAIS_CTI_RATE_LIMIT). The 3975's peak is about 200 calls at once, their 600 events
+    # (newCall, answer, hangup) within some 6 seconds: twice that burst passes; beyond it, 429 and Retry-After.
+    CTI_RATE_LIMIT = "1200 per 10 seconds"
 
 
 def _normalise_db_url(url: str) -> str:
@@ -110,6 +115,14 @@ def load_config(app, test_config: dict | None = None) -> None:
             if not value.isdigit() or int(value) == 0:
                 raise RuntimeError(f"{name} doit être un nombre entier positif, pas {value!r}.")
             app.config[key] = timedelta(**{unit: int(value)})
+    cti_limit = os.environ.get("RELAIS_CTI_RATE_LIMIT")
+    if cti_limit is not None:
+        try:
+            parse_many(cti_limit)
+        except ValueError as exc:
+            raise RuntimeError(f"RELAIS_CTI_RATE_LIMIT : limite illisible {cti_limit!r} "
+                               "(ex. « 1200 per 10 seconds »).") from exc
+        app.config["CTI_RATE_LIMIT"] = cti_limit
     max_age = os.environ.get("RELAIS_HEALTH_MAX_AGE", str(Config.HEALTH_MAX_AGE))
     if not max_age.isdigit():
         raise RuntimeError(f"RELAIS_HEALTH_MAX_AGE doit être un nombre de secondes, pas {max_age!r}.")

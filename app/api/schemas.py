@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import marshmallow as ma
 from marshmallow import validate
 
+from app.telephony.cti import MAX_CALL_ID
 from app.telephony.models import STATES
 from app.tickets.models import DIGITAL_CHOICES, MODES, OUTCOMES, STATUSES
 
@@ -72,7 +73,7 @@ class TicketCreateSchema(ma.Schema):
     requested_service_text = ma.fields.String(allow_none=True, validate=validate.Length(max=250))
     notes = ma.fields.String(allow_none=True, validate=validate.Length(max=5000))
     external_ref = ma.fields.String(allow_none=True, validate=validate.Length(max=80))
-    call_id = ma.fields.String(allow_none=True, validate=validate.Length(max=120),
+    call_id = ma.fields.String(allow_none=True, validate=validate.Length(max=MAX_CALL_ID),
                                metadata={"description": "Identifiant de l'appel dans le standard"})
 
 

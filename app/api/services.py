@@ -11,7 +11,7 @@ from app.contacts.queries import get_live_resident, live_clause
 from app.extensions import db
 from app.telephony.numbers import to_e164
 from app.telephony.queries import get_call_by_external_id
-from app.telephony.services import attach_ticket
+from app.telephony.services import attach_ticket, ticket_values_for_call
 from app.tickets.checks import TicketError
 from app.tickets.services import log_ticket
 
@@ -90,7 +90,7 @@ def create_ticket(data: dict, token=None, *, actor: Actor | None = None):
     if call_id:
         call = get_call_by_external_id(call_id)
         if call is None:
-            raise ApiValueError([("call_id", f"Aucun appel « {call_id[:120]} » dans le journal.")])
+            raise ApiValueError([("call_id", "Aucun appel de cet identifiant dans le journal.")])
     values = {key: value for key, value in data.items() if value is not None}
     if values.get("resident_id") is not None:
         resident = get_live_resident(values["resident_id"])
@@ -99,10 +99,8 @@ def create_ticket(data: dict, token=None, *, actor: Actor | None = None):
         values["resident_id"] = resident.id  # a merged record's survivor
     values.update(channel_id=channel.id, site_id=site.id, device_id=device.id if device else None,
                   procedure_id=procedure.id if procedure else None)
-    if call is not None and call.answered_at is not None:
-        values.setdefault("opened_at", call.answered_at)
-        if call.ended_at is not None and values.get("status") in ("resolved", "closed"):
-            values.setdefault("closed_at", call.ended_at)
+    if call is not None:
+        values = ticket_values_for_call(call, values)
     try:
         ticket = log_ticket(values, agent)
     except TicketError as exc:

@@ -18,7 +18,7 @@ from sqlalchemy import JSON, String, Text, and_, select, update
 from app.audit.actor import Actor
 from app.audit.masking import masking_window
 from app.audit.services import record
-from app.cardguard import EXEMPT_COLUMNS, holds_card_number, mask_value
+from app.cardguard import holds_card_number, mask_value
 from app.extensions import db
 
 BATCH = 1000
@@ -38,8 +38,7 @@ class CardHit:
 
 
 def _text_columns(table) -> list:
-    return [column for column in table.columns
-            if isinstance(column.type, String | Text | JSON) and (table.name, column.name) not in EXEMPT_COLUMNS]
+    return [column for column in table.columns if isinstance(column.type, String | Text | JSON)]
 
 
 def scan_card_numbers() -> list[CardHit]:

@@ -3,10 +3,13 @@
 Bodies come form-encoded, multipart or JSON; keys and value shapes vary between clients (`callId`,
 `call_id`, `callid`; `user` once, repeated, as `user[]`, a JSON array or a comma-separated string;
 3CX bridges write `Inbound`/`Outbound`). `parse_event` turns any of them into one `CtiEvent` or
-raises `CtiError` with a French message.
+raises `CtiError` with a French message. A value refused is named in the message only when it holds no
+card number (`_shown`): nothing a phone system sends is echoed with a card number in it.
 """
 
 from dataclasses import dataclass, field
+
+from app.cardnumbers import contains_card_number
 
 EVENTS = {"newcall": "newCall", "answer": "answer", "hangup": "hangup"}
 DIRECTIONS = {"in": "in", "inbound": "in", "incoming": "in", "out": "out", "outbound": "out",
@@ -15,6 +18,7 @@ CAUSES = ("normalClearing", "busy", "cancel", "noAnswer", "congestion", "notFoun
 _CAUSES_BY_KEY = {cause.lower(): cause for cause in CAUSES}
 CALL_ID_KEYS = ("callId", "call_id", "callid", "CallId", "callID")
 MAX_TEXT = 250
+MAX_CALL_ID = 1000  # longer ids are refused, never cut (a cut could merge two calls)
 
 
 class CtiError(ValueError):
@@ -27,7 +31,7 @@ class CtiError(ValueError):
 
 @dataclass(frozen=True)
 class CtiEvent:
-    """One event, cleaned: texts stripped and cut, empty values as None."""
+    """One event, cleaned: texts stripped and cut (the call id whole), empty values as None."""
 
     event: str
     call_id: str
@@ -40,11 +44,34 @@ class CtiEvent:
     answering_number: str | None = None
 
 
-def _text(value, limit: int = MAX_TEXT) -> str | None:
+def _whole(value) -> str | None:
     if value is None or isinstance(value, dict | list | bool):
         return None
-    text = str(value).strip()
+    return str(value).strip() or None
+
+
+def _text(value, limit: int = MAX_TEXT) -> str | None:
+    """The value stripped and cut to `limit`; None when empty or when it holds a card number (read whole,
+    before the cut, so that no part of one is kept)."""
+    text = _whole(value)
+    if text is None or contains_card_number(text):
+        return None
     return text[:limit] or None
+
+
+def _shown(value: str) -> str:
+    """` « value »` for a message; nothing when the value is long or holds a card number (never echoed)."""
+    return "" if len(value) > 40 or contains_card_number(value) else f" « {value} »"
+
+
+def _call_id(values: dict) -> str | None:
+    for key in CALL_ID_KEYS:
+        text = _whole(values.get(key))
+        if text:
+            if len(text) > MAX_CALL_ID:
+                raise CtiError(f"Champ « callId » : {len(text)} caractères, {MAX_CALL_ID} au plus.")
+            return text
+    return None
 
 
 def _users(values: list) -> tuple[str, ...]:
@@ -82,21 +109,21 @@ def flatten_request(form, json_body, args) -> tuple[dict, list]:
 
 def parse_event(values: dict, users: list) -> CtiEvent:
     """The event these values describe; CtiError for an unknown event, direction or missing call id."""
-    raw_event = _text(values.get("event"), 40)
+    raw_event = _whole(values.get("event"))
     if raw_event is None:
         raise CtiError("Champ « event » manquant : newCall, answer ou hangup.")
     event = EVENTS.get(raw_event.lower())
     if event is None:
-        raise CtiError(f"Champ « event » : événement inconnu « {raw_event} » (newCall, answer ou hangup).")
-    raw_direction = _text(values.get("direction"), 40)
+        raise CtiError(f"Champ « event » : événement inconnu{_shown(raw_event)} (newCall, answer ou hangup).")
+    raw_direction = _whole(values.get("direction"))
     direction = None
     if raw_direction is not None:
         direction = DIRECTIONS.get(raw_direction.lower())
         if direction is None:
-            raise CtiError(f"Champ « direction » : sens inconnu « {raw_direction} » (in ou out).")
+            raise CtiError(f"Champ « direction » : sens inconnu{_shown(raw_direction)} (in ou out).")
     elif event == "newCall":
         raise CtiError("Champ « direction » manquant : in ou out.")
-    call_id = next((_text(values.get(key), 120) for key in CALL_ID_KEYS if _text(values.get(key), 120)), None)
+    call_id = _call_id(values)
     if call_id is None:
         raise CtiError("Champ « callId » manquant : l'identifiant de l'appel dans le standard.")
     raw_cause = _text(values.get("cause"), 40)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Agent
@@ -15,7 +15,8 @@ STATES = ("ringing", "answered", "missed", "forwarded")
 
 
 class Call(db.Model):
-    """One phone call. `number` is the other party (caller when inbound), E.164, or None when anonymous."""
+    """One phone call. `number` is the other party (caller when inbound), E.164, or None when anonymous or
+    not known yet (an answer or hang-up that arrived before the newCall may not carry it)."""
 
     __tablename__ = "calls"
     __table_args__ = (
@@ -26,7 +27,8 @@ class Call(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[str] = mapped_column(String(120), unique=True)  # the phone system's id
+    # The phone system's id as sent, or its digest when too long or holding a card number (app.telephony.callids).
+    call_id: Mapped[str] = mapped_column(String(120), unique=True)
     direction: Mapped[str] = mapped_column(String(3), default="in")
     number: Mapped[str | None] = mapped_column(String(20))
     raw_number: Mapped[str | None] = mapped_column(String(40))  # as received, when it could not be normalised
@@ -35,6 +37,8 @@ class Call(db.Model):
     queue: Mapped[str | None] = mapped_column(String(80))
     users: Mapped[str | None] = mapped_column(String(250))  # names the phone system gave, comma-separated
     state: Mapped[str] = mapped_column(String(10), default="ringing")
+    # False while the call is known only from an answer or hang-up that overtook its newCall.
+    announced: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     cause: Mapped[str | None] = mapped_column(String(20))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

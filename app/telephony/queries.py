@@ -8,6 +8,7 @@ from app.auth.models import Agent
 from app.contacts.models import Resident
 from app.contacts.queries import live_clause
 from app.extensions import db
+from app.telephony.callids import stored_call_id
 from app.telephony.models import Call
 from app.timeutil import utcnow
 
@@ -28,8 +29,13 @@ def get_call(call_id: int) -> Call | None:
     return db.session.get(Call, call_id)
 
 
-def get_call_by_external_id(call_id: str) -> Call | None:
-    return db.session.execute(db.select(Call).where(Call.call_id == call_id)).scalar_one_or_none()
+def get_call_by_external_id(call_id: str, *, for_update: bool = False) -> Call | None:
+    """The call the phone system calls `call_id` (matched by its digest when it is stored as one); None when
+    unknown. `for_update` locks the row until the transaction ends (PostgreSQL; SQLite serialises writers)."""
+    query = db.select(Call).where(Call.call_id == stored_call_id(call_id))
+    if for_update:
+        query = query.with_for_update()
+    return db.session.execute(query).scalar_one_or_none()
 
 
 def find_operator(answering_number: str | None, users: tuple[str, ...]) -> Agent | None:

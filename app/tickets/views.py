@@ -99,7 +99,7 @@ def new():
                       resident_id=resident.id if resident else None)
         call = call_to_log(request.args.get("call"), current_user)  # logged from the caller's panel
         if call is not None:
-            values.update(ticket_values_for_call(call))
+            values = ticket_values_for_call(call, values)
         try:
             ticket, created = log_ticket_once(values, current_user, form.submission_token.data,
                                               actor=request_actor())
