@@ -83,8 +83,7 @@ def quick():
     """A name plus one contact detail; returns to `next` (e.g. the ticket form) with `resident_id`."""
     form, duplicates = QuickCreateForm(), []
     if not form.is_submitted():
-        form.next.data = request.args.get("next", "")
-        form.contact.data = request.args.get("contact", "")[:254]  # e.g. the caller's number, from the panel
+        form.next.data = request.args.get("next", "")  # no contact detail from the URL: see telephony.new_caller
     elif form.validate():
         values = {"last_name": form.last_name.data, "first_name": form.first_name.data}
         contact = form.contact.data.strip()

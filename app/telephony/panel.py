@@ -52,7 +52,7 @@ def panel_data(call: Call, actor: Actor) -> dict:
     elif entries:
         primary = entries[0]["log_url"]
     else:
-        primary = url_for("contacts.quick", next=_ticket_url(call), contact=display_phone(call.number) or "")
+        primary = url_for("telephony.new_caller", call_id=call.id)  # the number stays out of the URL
     return {
         "call": {"id": call.id, "number": display_phone(call.number) if call.number else None,
                  "anonymous": bool(call.anonymous), "state": call.state, "queue": call.queue,

@@ -7,6 +7,7 @@ from app.audit.services import record
 from app.auth.access import CALL_LOG_ROLES
 from app.auth.current import request_actor
 from app.auth.guards import role_required
+from app.contacts.forms import QuickCreateForm
 from app.contacts.normalise import display_phone
 from app.extensions import db
 from app.telephony.forms import CalledBackForm
@@ -56,6 +57,20 @@ def called_back(call_id: int):
 def panel():
     """The id of the signed-in operator's current call, polled every second by every page (JSON)."""
     return jsonify(call=current_call_id(current_user))
+
+
+@bp.route("/calls/<int:call_id>/new-resident")
+@role_required("operator_3975")
+def new_caller(call_id: int):
+    """Quick creation of an unknown caller's record, prefilled with the call's number: the number is read
+    here, on the server, so it never travels in a URL (nor in the access log)."""
+    call = get_call(call_id)
+    if call is None or call.agent_id != current_user.id:
+        abort(404)
+    form = QuickCreateForm(formdata=None)
+    form.contact.data = display_phone(call.number) if call.number else ""
+    form.next.data = url_for("tickets.new", call=call.id)
+    return render_template("contacts/quick.html", quick=form, duplicates=[], display_phone=display_phone)
 
 
 @bp.route("/panel/<int:call_id>")

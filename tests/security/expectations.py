@@ -159,6 +159,7 @@ EXPECTED: dict[str, Route] = {
     "telephony.called_back": post_only("operator_3975"),
     "telephony.panel": Route(get=allow("operator_3975")),
     "telephony.panel_call": Route(get=allow("operator_3975", operator_3975=404)),  # not the operator's call
+    "telephony.new_caller": Route(get=allow("operator_3975", operator_3975=404)),  # not the operator's call
     "integrations_admin.index": Route(get=ADMIN_ONLY),
     "integrations_admin.revoke": post_only("admin"),
     # The API: public documentation; every other route wants a bearer token (401 JSON without one,

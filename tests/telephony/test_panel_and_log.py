@@ -52,9 +52,18 @@ def test_unknown_number_offers_quick_creation_prefilled_with_it(app, tokens, ope
     client = _operator_client(app, operator)
     call = _answered_call(app, tokens, number="0699887766")
     data = client.get(f"/telephony/panel/{call.id}").get_json()
-    assert data["residents"] == [] and data["primary_url"].startswith("/contacts/quick?")
+    assert data["residents"] == [] and data["primary_url"] == f"/telephony/calls/{call.id}/new-resident"
+    assert "0699887766" not in data["primary_url"] and "99" not in data["primary_url"].replace(str(call.id), "")
     page = client.get(data["primary_url"]).get_data(as_text=True)
-    assert 'value="06 99 88 77 66"' in page
+    assert 'value="06 99 88 77 66"' in page and f'value="/tickets/new?call={call.id}"' in page
+    created = client.post("/contacts/quick", data={"last_name": "Nouveau", "first_name": "Appelant",
+                                                   "contact": "06 99 88 77 66", "next": f"/tickets/new?call={call.id}"})
+    assert created.status_code == 302 and f"call={call.id}" in created.headers["Location"]
+
+
+def test_a_contact_detail_in_the_quick_creation_url_is_ignored(app, tokens, operator):
+    page = _operator_client(app, operator).get("/contacts/quick?contact=0699887766").get_data(as_text=True)
+    assert "99 88 77 66" not in page and "0699887766" not in page
 
 
 def test_anonymous_caller_gets_an_anonymous_ticket_link(app, tokens, operator):
