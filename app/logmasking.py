@@ -36,13 +36,14 @@ TOKEN_PATH_PREFIXES = ("/api/v1/cti/",)
 _TOKEN_IN_PATH = re.compile("(" + "|".join(map(re.escape, TOKEN_PATH_PREFIXES)) + r""")[^/?#\s"'<>]+""")
 _SECRET_SEGMENT = re.compile(r"(?=[A-Za-z_\-]*[0-9])[A-Za-z0-9_\-]{32,}")
 _PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-\[\]]{0,39}")
-_REQUEST_LINE = re.compile(r"\b(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|CONNECT|TRACE) (\S+) (HTTP/[0-9.]+)")
+_REQUEST_LINE = re.compile(r"(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|CONNECT|TRACE) (\S+) (HTTP/[0-9.]+)")
 _UNPRINTABLE = re.compile(r'[\s"\\%]|[^\x20-\x7e\u00a0-\ud7ff\ue000-\U0010ffff]')
 _UNPRINTABLE_RAW = re.compile(r'[\s"\\]|[^\x20-\x7e\u00a0-\ud7ff\ue000-\U0010ffff]')
+_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[nrtfv])")  # repr's escapes
 _EXCEPTION_FORMATTER = logging.Formatter()
 
 
-def _decoded(text: str, plus: bool = False) -> str:
+def url_decoded(text: str, plus: bool = False) -> str:
     """`text` percent-decoded until nothing changes (a few rounds: a number encoded twice is found)."""
     for _round in range(4):
         step = unquote_plus(text) if plus else unquote(text)
@@ -60,7 +61,7 @@ def _printable(text: str, decoded: bool = True) -> str:
 
 def mask_path(path: str) -> str:
     """A URL path with the secrets and card numbers it holds replaced; unchanged when it holds none."""
-    decoded = _decoded(path)
+    decoded = url_decoded(path)
     masked = _TOKEN_IN_PATH.sub(r"\1" + TOKEN_MARK, decoded)
     masked = "/".join(TOKEN_MARK if _SECRET_SEGMENT.fullmatch(segment) else segment for segment in masked.split("/"))
     if might_contain_card_number(masked):
@@ -74,9 +75,9 @@ def mask_query(query: str) -> str:
     for item in re.split("[&;]", query or ""):
         if not item:
             continue
-        name, equals, _value = item.partition("=")
-        name = _decoded(name, plus=True)
-        shown.append((name if _PARAM_NAME.fullmatch(name) else QUERY_VALUE) + ("=" + QUERY_VALUE if equals else ""))
+        name, equals, value = item.partition("=")
+        name = url_decoded(name, plus=True)
+        shown.append((name if _PARAM_NAME.fullmatch(name) else QUERY_VALUE) + equals + (QUERY_VALUE if value else ""))
     return "&".join(shown)
 
 
@@ -98,12 +99,24 @@ def mask_url(url: str) -> str:
 
 
 def mask_log_text(text: str) -> str:
-    """Free log text with the URLs of request lines masked, tokens in paths replaced and card numbers masked."""
+    """Free log text with the URLs of request lines masked, tokens in paths replaced and card numbers masked.
+
+    A number written through `repr` (`%r`, a KeyError's message) has its spaces and line breaks escaped
+    (`4111\\xa01111…`): when the text holds a number only once those escapes are read as spaces, it is
+    written with them as spaces and the number masked.
+    """
     if "HTTP/" in text:
         text = _REQUEST_LINE.sub(lambda m: f"{m[1]} {mask_url(m[2])} {m[3]}", text)
     if "/api/" in text:
         text = _TOKEN_IN_PATH.sub(r"\1" + TOKEN_MARK, text)
-    return mask_card_numbers(text)
+    masked = mask_card_numbers(text)
+    if "\\" in masked and might_contain_card_number(masked):
+        unescaped = _ESCAPE.sub(" ", masked)
+        if unescaped != masked:
+            hidden = mask_card_numbers(unescaped)
+            if hidden != unescaped:
+                return hidden
+    return masked
 
 
 def _suspect(text: str) -> bool:
