@@ -3,7 +3,9 @@ file handler (messages, tracebacks, stacks), werkzeug's development server, SQL 
 worker's log and the failed job it keeps in Redis."""
 
 import logging
+import sys
 import threading
+import urllib.error
 import urllib.request
 import uuid
 
@@ -76,8 +78,6 @@ def test_flasks_record_of_a_failed_cti_request_names_the_route_without_its_token
         try:
             raise RuntimeError(f"événement illisible sur /api/v1/cti/{TOKEN}")
         except RuntimeError:
-            import sys
-
             app.log_exception(sys.exc_info())
     written = log_file()
     assert f"Exception on /api/v1/cti/{TOKEN_MARK} [POST]" in written
@@ -91,7 +91,7 @@ def test_werkzeugs_request_lines_hold_neither_query_values_nor_card_numbers_nor_
     base = f"http://127.0.0.1:{server.server_port}"
     try:
         for path in ("/contacts/?q=Dupont+Jeanne&phone=06%2012%2034%2056%2078", f"/tickets/{VISA}",
-                     "/tickets/?q=4111%201111%201111%201111", f"/api/v1/residents?phone=0612345678&email=j%40d.fr"):
+                     "/tickets/?q=4111%201111%201111%201111", "/api/v1/residents?phone=0612345678&email=j%40d.fr"):
             try:
                 urllib.request.urlopen(base + path, timeout=10).close()  # noqa: S310 - our own local server
             except urllib.error.HTTPError:
