@@ -22,6 +22,8 @@ from app.logmasking import url_decoded
 
 LABEL = "numéro de carte"
 LABEL_ENCODED = "numéro de carte (encodé dans une URL)"
+LABEL_SPLIT = "numéro de carte (coupé sur plusieurs lignes)"
+MAX_SPLIT_LINES = 4  # a number typed with line breaks between its groups
 STDIN = "-"
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -88,15 +90,32 @@ def _lines(name: str):
     return open(name, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed by the caller's `with`
 
 
+def _continues(previous: str, line: str) -> bool:
+    """Whether `line` may carry on a number `previous` ended with (digits on both sides of the line break)."""
+    tail, head = previous.rstrip("\r\n"), line.lstrip()
+    return tail[-1:].isdigit() and head[:1].isdigit()
+
+
 def _scan_file(name: str, scan: LogScan) -> None:
-    """Append the hits of one file to `scan`; a file that cannot be read (to its end) is named in `unreadable`."""
-    number = 0
+    """Append the hits of one file to `scan`; a file that cannot be read (to its end) is named in `unreadable`.
+
+    Each line is read alone; consecutive lines that a line break splits between digits (up to
+    MAX_SPLIT_LINES, none of them a hit alone) are also read together, reported at their first line.
+    """
+    number, run = 0, []  # run: (line number, line, hit alone) of lines joined between digits
     try:
         with _lines(name) as lines:
             for number, line in enumerate(lines, start=1):
                 label = line_label(line)
                 if label:
                     scan.hits.append(LogHit(name, number, label))
+                if run and len(run) < MAX_SPLIT_LINES and _continues(run[-1][1], line):
+                    run.append((number, line, bool(label)))
+                    if not any(alone for _n, _l, alone in run) and line_label("".join(text for _n, text, _a in run)):
+                        scan.hits.append(LogHit(name, run[0][0], LABEL_SPLIT))
+                        run = []
+                else:
+                    run = [(number, line, bool(label))]
     except (gzip.BadGzipFile, EOFError, zlib.error):
         scan.unreadable.append(f"{name} : archive gzip illisible ou tronquée (lue jusqu'à la ligne {number})")
     except OSError as exc:
