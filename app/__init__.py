@@ -149,12 +149,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    from app import cardguard, hardening
+    from app import cardguard, hardening, logmasking
     from app.auth import ratelimit
     from app.channels import cache as reference_cache
 
     ratelimit.init_app(app)
     cardguard.init_app(app)
+    logmasking.init_app(app)
     hardening.init_app(app)
     reference_cache.init_app(app)
 

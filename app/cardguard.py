@@ -1,4 +1,4 @@
-"""The storage guard: no card number reaches the database, whatever writes it, and none reaches a log.
+"""The storage guard: no card number reaches the database, whatever writes it (logs: `app.logmasking`).
 
 One guard, at the engine: a `before_cursor_execute` listener reads the parameters of every INSERT and
 UPDATE (ORM flushes, bulk `insert()`, executemany, `text()` and driver SQL alike) and raises
@@ -161,22 +161,6 @@ def _check_statement(_conn, _cursor, statement, parameters, context, _executeman
                 raise CardNumberStorageError([(table, str(key))])
 
 
-class _MaskingRecord:
-    """Wraps the log-record factory: a record whose message holds a card number is logged masked."""
-
-    def __init__(self, factory):
-        self.factory = factory
-
-    def __call__(self, *args, **kwargs):
-        record = self.factory(*args, **kwargs)
-        pieces = (record.msg, *(record.args if isinstance(record.args, tuple) else ()))
-        if any(might_contain_card_number(str(piece)) for piece in pieces):
-            message = record.getMessage()
-            if contains_card_number(message):
-                record.msg, record.args = mask_card_numbers(message), ()
-        return record
-
-
 def mask_rendered(value):
     """Jinja's `finalize`: a rendered value with its card numbers masked. Of markup (a rendered field, a
     chart), the text nodes and `value` attributes only: coordinates in other attributes are no text."""
@@ -200,12 +184,10 @@ class MaskingJSONProvider(DefaultJSONProvider):
 
 
 def init_app(app) -> None:
-    """Install the engine guard and the log masking once per process (both are process-wide), and the
-    masking of what the app renders and answers."""
+    """Install the engine guard once per process (it is process-wide) and the masking of what the app
+    renders and answers. Logs: `app.logmasking`."""
     app.json_provider_class = MaskingJSONProvider
     app.json = MaskingJSONProvider(app)
     app.jinja_env.finalize = mask_rendered
     if not event.contains(Engine, "before_cursor_execute", _check_statement):
         event.listen(Engine, "before_cursor_execute", _check_statement)
-    if not isinstance(logging.getLogRecordFactory(), _MaskingRecord):
-        logging.setLogRecordFactory(_MaskingRecord(logging.getLogRecordFactory()))

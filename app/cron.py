@@ -25,6 +25,7 @@ from rq import cron_scheduler_registry
 from rq.cron import CronScheduler
 from rq.exceptions import StopRequested
 
+from app.logmasking import install_record_masking
 from app.schedules import PERIODIC_JOBS
 from app.timeutil import utcnow
 
@@ -134,6 +135,7 @@ def run_cron(redis_url: str, parent_pid: int) -> None:
     os.environ["TZ"] = "Europe/Paris"
     time.tzset()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_record_masking()  # a fresh interpreter: its records are masked as the worker's are
     connection = Redis.from_url(redis_url, socket_connect_timeout=5, socket_timeout=10)
     keep_cron_running(build_cron(connection, PERIODIC_JOBS, parent_pid=parent_pid))
 

@@ -21,6 +21,7 @@ from app.config import QUEUES
 from app.cron import CronWatchdog, start_cron_process
 from app.extensions import db
 from app.jobs import AppJob, get_redis, set_worker_app
+from app.logmasking import mask_log_text
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +29,8 @@ MAX_BACKOFF = 10  # seconds between two attempts to run a new worker after a fau
 
 
 class RelaisWorker(Worker):
-    """An RQ worker that remembers whether it was asked to stop (or ended on a fault)."""
+    """An RQ worker that remembers whether it was asked to stop (or ended on a fault), and masks the
+    traceback of a failed job before RQ stores it."""
 
     max_connection_wait_time = 10.0  # RQ's dequeue retries Redis at most this far apart (60 s by default)
     stop_asked = False
@@ -36,6 +38,11 @@ class RelaisWorker(Worker):
     def request_stop(self, signum, frame):
         self.stop_asked = True
         return super().request_stop(signum, frame)
+
+    def handle_job_failure(self, job, queue, started_job_registry=None, exc_string="", execution=None):
+        """RQ keeps a failed job's traceback in Redis: masked as the logs are (no card number, no token)."""
+        return super().handle_job_failure(job, queue, started_job_registry=started_job_registry,
+                                          exc_string=mask_log_text(exc_string or ""), execution=execution)
 
 
 def _dispose_pool_after_fork(app) -> None:

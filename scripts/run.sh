@@ -36,6 +36,7 @@ cat <<MSG
   Ctrl-C pour tout arrêter.
 
 MSG
-$BIN/gunicorn --bind "$HOST:$PORT" --workers 2 --threads 4 --access-logfile - "app:create_app()" &
+$BIN/gunicorn --bind "$HOST:$PORT" --workers 2 --threads 4 --access-logfile - \
+  --logger-class app.accesslog.MaskingLogger "app:create_app()" &
 pids+=($!)
 wait "${pids[-1]}"

@@ -2,8 +2,13 @@
 
 When Redis does not answer, Flask-Limiter falls back to counting in memory (per
 process) and tries Redis again later: the application never fails because of it.
+A counter's key never holds what was typed: the login (a card number, a name, whatever is typed in the
+field) is kept as a keyed digest, and so is an "address" that is no IP address.
 """
 
+import hashlib
+import hmac
+import ipaddress
 import logging
 import os
 
@@ -29,9 +34,29 @@ DEFAULTS = {
 }
 
 
+def input_digest(value: str) -> str:
+    """HMAC-SHA256 of `value` under SECRET_KEY, in hex: one key per value, shared by every instance, and a
+    copy of Redis alone cannot be searched for a guessed login or card number."""
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret if isinstance(secret, bytes) else str(secret).encode()
+    return hmac.new(secret, value.encode(errors="replace"), hashlib.sha256).hexdigest()
+
+
 def login_key() -> str:
-    """The login typed in the sign-in form, lower-cased (the key of the per-login limit)."""
-    return "login:" + (request.form.get("login") or "").strip().lower()[:80]
+    """The key of the per-login limit: a digest of the login typed in the sign-in form, stripped and
+    lower-cased (so "Dupont " and "dupont" share one counter), never the login itself."""
+    return "login:" + input_digest((request.form.get("login") or "").strip().lower())
+
+
+def address_key() -> str:
+    """The key of the per-address limit: the client's IP address, or a digest of what stands for one when it
+    is no IP address (a forged X-Forwarded-For behind a proxy set up wrongly)."""
+    address = get_remote_address() or ""
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return "addr:" + input_digest(address)
+    return address
 
 
 def _per_address() -> str:
@@ -52,7 +77,7 @@ def limit_sign_in(view):
     The address is the agent's behind a proxy only when RELAIS_TRUSTED_PROXIES says how many there are.
     """
     view = limiter.limit(_per_login, key_func=login_key, methods=["POST"], scope="login-per-login")(view)
-    return limiter.limit(_per_address, key_func=get_remote_address, methods=["POST"], deduct_when=_failed,
+    return limiter.limit(_per_address, key_func=address_key, methods=["POST"], deduct_when=_failed,
                          scope="login-per-address")(view)
 
 
