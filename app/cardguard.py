@@ -78,7 +78,7 @@ class CardNumberStorageError(ValueError):
 
 def _markup_text(value: str) -> str:
     """The text nodes of generated markup (SVG charts), each apart: attributes hold coordinates, no text."""
-    return _TAG.sub("|", value)
+    return _TAG.sub(" x ", value)  # a letter: two text nodes never join into one run of digits
 
 
 def holds_card_number(value) -> bool:
@@ -177,10 +177,12 @@ def mask_rendered(value):
 
 
 class MaskingJSONProvider(DefaultJSONProvider):
-    """JSON answers (the API, the live search, the CTI endpoint) with every card number masked."""
+    """JSON answers (`jsonify`: the API, the live search, the CTI endpoint) with every card number masked.
+    Only answers: `dumps` stays exact for everything else (a test client's request body, a job's data)."""
 
-    def dumps(self, obj, **kwargs) -> str:
-        return super().dumps(mask_value(obj) if holds_card_number(obj) else obj, **kwargs)
+    def response(self, *args, **kwargs):
+        obj = self._prepare_response_obj(args, kwargs)
+        return super().response(mask_value(obj) if holds_card_number(obj) else obj)
 
 
 def init_app(app) -> None:
