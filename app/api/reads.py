@@ -10,7 +10,6 @@ from app.audit.actor import Actor
 from app.audit.services import record
 from app.channels.models import Channel, Site
 from app.extensions import db
-from app.reports.models import ReportRun
 from app.telephony.models import Call
 from app.telephony.queries import list_calls
 from app.tickets.models import Ticket
@@ -80,8 +79,8 @@ def read_calls(actor: Actor, **query) -> list[Call]:
     return calls
 
 
-def run_within_reach(run: ReportRun, reach: TokenScope) -> bool:
-    """Whether a report run covers only sites and channels the token serves (every site: all_sites only)."""
+def run_within_reach(run, reach: TokenScope) -> bool:
+    """Whether a report run (its stored `params`) covers only sites and channels the token serves (every site: all_sites only)."""
     sites, channels = run.params.get("sites") or [], run.params.get("channels") or []
     if (reach.site_codes is not None and not sites) or (reach.channel_codes is not None and not channels):
         return False
