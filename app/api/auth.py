@@ -9,7 +9,6 @@ Two limits, counted in Redis under keys that hold digests, never what the client
   One audit entry per address and window for the refusals, one more when the throttle starts.
 """
 
-import hashlib
 import logging
 import time
 from functools import wraps
@@ -19,6 +18,7 @@ from limits import parse
 
 from app.api.tokens import ApiAuthError, authenticate, record_refusal
 from app.auth.current import request_actor
+from app.auth.ratelimit import address_key, digest
 from app.extensions import db, limiter
 
 logger = logging.getLogger(__name__)
@@ -28,21 +28,11 @@ DEFAULT_BAD_TOKEN_LIMIT = "20 per minute"
 THROTTLED = "Trop de jetons invalides depuis cette adresse : réessayez dans un instant."
 
 
-def digest(value: str) -> str:
-    """A short SHA-256 (hexadecimal) of a value the client chose, for a rate-limit key."""
-    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
 def bearer_token() -> str | None:
     """The token of an `Authorization: Bearer …` header, or None."""
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     return value.strip() or None if scheme.lower() == "bearer" else None
-
-
-def address_key() -> str:
-    """The rate-limit key of the client's address."""
-    return "addr:" + digest(request.remote_addr or "")
 
 
 def token_key() -> str:

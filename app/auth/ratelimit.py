@@ -4,6 +4,7 @@ When Redis does not answer, Flask-Limiter falls back to counting in memory (per
 process) and tries Redis again later: the application never fails because of it.
 """
 
+import hashlib
 import logging
 import os
 
@@ -29,9 +30,19 @@ DEFAULTS = {
 }
 
 
+def digest(value: str) -> str:
+    """A short SHA-256 (hexadecimal) of a value the client chose: rate-limit keys never hold the value."""
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 def login_key() -> str:
-    """The login typed in the sign-in form, lower-cased (the key of the per-login limit)."""
-    return "login:" + (request.form.get("login") or "").strip().lower()[:80]
+    """The key of the per-login limit: a digest of the login typed (lower-cased), never the text itself."""
+    return "login:" + digest((request.form.get("login") or "").strip().lower()[:80])
+
+
+def address_key() -> str:
+    """The key of the per-address limit: a digest of the client's address."""
+    return "addr:" + digest(get_remote_address() or "")
 
 
 def _per_address() -> str:
@@ -52,7 +63,7 @@ def limit_sign_in(view):
     The address is the agent's behind a proxy only when RELAIS_TRUSTED_PROXIES says how many there are.
     """
     view = limiter.limit(_per_login, key_func=login_key, methods=["POST"], scope="login-per-login")(view)
-    return limiter.limit(_per_address, key_func=get_remote_address, methods=["POST"], deduct_when=_failed,
+    return limiter.limit(_per_address, key_func=address_key, methods=["POST"], deduct_when=_failed,
                          scope="login-per-address")(view)
 
 
