@@ -96,7 +96,13 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _require_sign_in():
-    """Every page but sign-in, static files and the health checks needs a signed-in agent."""
+    """Every page but sign-in, static files and the health checks needs a signed-in agent.
+
+    Under /api/ the integration token is the credential (checked by each route), and unknown routes and
+    methods answer a JSON 404/405, never the sign-in page: nothing here reads the session's agent.
+    """
+    if request.path.startswith("/api/"):
+        return None
     if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
         return None
     if request.blueprint in TOKEN_BLUEPRINTS:

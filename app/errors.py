@@ -1,8 +1,9 @@
 """Friendly error pages, in French; refused access is audited."""
 
 import logging
+from functools import wraps
 
-from flask import current_app, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
@@ -24,6 +25,21 @@ UNAVAILABLE_TEXT = (
 )
 INTERNAL_TEXT = ("Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans un instant.",)
 RETRY_AFTER = "30"
+API_PREFIX = "/api/"  # the API and the phone system's CTI endpoint: every answer in JSON
+# The French messages of JSON errors (the API's own handler uses them too: app/api/errors.py).
+JSON_MESSAGES = {
+    400: "Requête invalide.",
+    401: "Jeton invalide ou révoqué.",
+    403: "Accès refusé.",
+    404: "Ressource introuvable.",
+    405: "Méthode non permise.",
+    413: "Corps de requête trop volumineux.",
+    415: "Type de contenu non pris en charge : envoyez du JSON.",
+    422: "Données invalides.",
+    429: "Trop de requêtes en peu de temps pour ce jeton : réessayez dans un instant.",
+    500: "Erreur interne : elle a été enregistrée.",
+    503: "Base de données momentanément indisponible : réessayez dans un instant.",
+}
 
 
 def _page(status: int, title: str, message: str):
@@ -47,10 +63,46 @@ def _standalone(status: int, title: str, paragraphs):
     return body, status, headers
 
 
+def json_error(status: int, headers: dict | None = None):
+    """`{"error": "<French message>"}` with `status`: how every error under /api/ is answered."""
+    response = jsonify(error=JSON_MESSAGES.get(status, JSON_MESSAGES[500]))
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def api_request() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def _json_under_api(status: int):
+    """Answer `status` in JSON under /api/ (unknown routes and methods never reach the API's own handlers);
+    elsewhere, the page. Nothing is asked of the database (it may be the cause)."""
+
+    def decorator(handler):
+        @wraps(handler)
+        def wrapped(error):
+            if not api_request():
+                return handler(error)
+            _forget_transaction()
+            headers = {}
+            if status == 405 and getattr(error, "valid_methods", None):
+                headers["Allow"] = ", ".join(error.valid_methods)
+            return json_error(status, headers)
+
+        return wrapped
+
+    return decorator
+
+
 def database_unavailable(error):
-    """The French page when the database does not answer: 503, without touching the database again."""
+    """The French page (JSON under /api/) when the database does not answer: 503 with Retry-After, without
+    touching the database again."""
     logger.error("Base de données injoignable (%s) : %s %s", type(error).__name__, request.method, request.path)
     _forget_transaction()
+    if api_request():
+        return json_error(503, {"Retry-After": RETRY_AFTER})
     return _standalone(503, UNAVAILABLE_TITLE, UNAVAILABLE_TEXT)
 
 
@@ -58,6 +110,7 @@ def init_app(app) -> None:
     """Register the error handlers."""
 
     @app.errorhandler(400)
+    @_json_under_api(400)
     def bad_request(error):
         return _page(400, "Requête invalide", getattr(error, "description", None) or "La requête est invalide.")
 
@@ -67,6 +120,7 @@ def init_app(app) -> None:
                      "Le formulaire a expiré ou n'est pas valide. Rechargez la page et recommencez.")
 
     @app.errorhandler(403)
+    @_json_under_api(403)
     def forbidden(error):
         db.session.rollback()
         if current_user.is_authenticated:
@@ -76,18 +130,22 @@ def init_app(app) -> None:
         return _page(403, "Accès refusé", "Vous n'avez pas les droits nécessaires pour accéder à cette page.")
 
     @app.errorhandler(404)
+    @_json_under_api(404)
     def not_found(error):
         return _page(404, "Page introuvable", "La page demandée n'existe pas ou a été déplacée.")
 
     @app.errorhandler(405)
+    @_json_under_api(405)
     def not_allowed(error):
         return _page(405, "Action non permise", "Cette action n'est pas permise sur cette page.")
 
     @app.errorhandler(413)
+    @_json_under_api(413)
     def too_large(error):
         return _page(413, "Fichier trop volumineux", "Le fichier envoyé dépasse la taille autorisée.")
 
     @app.errorhandler(429)
+    @_json_under_api(429)
     def too_many_requests(error):
         db.session.rollback()
         if request.endpoint == "auth.login":
@@ -105,6 +163,8 @@ def init_app(app) -> None:
         if isinstance(original, DATABASE_DOWN):  # raised inside another error handler (e.g. an audit write)
             return database_unavailable(original)
         _forget_transaction()
+        if api_request():
+            return json_error(500)
         try:
             return _page(500, "Erreur interne", INTERNAL_TEXT[0])
         except Exception:  # noqa: BLE001 - the full page needs the agent; never answer a bare English page

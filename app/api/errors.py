@@ -4,24 +4,15 @@ import logging
 import re
 
 from flask import jsonify
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from app.errors import JSON_MESSAGES
 from app.extensions import db
 
 logger = logging.getLogger(__name__)
 
-MESSAGES = {
-    400: "Requête invalide.",
-    401: "Jeton invalide ou révoqué.",
-    403: "Accès refusé.",
-    404: "Ressource introuvable.",
-    405: "Méthode non permise.",
-    413: "Corps de requête trop volumineux.",
-    415: "Type de contenu non pris en charge : envoyez du JSON.",
-    422: "Données invalides.",
-    429: "Trop de requêtes en peu de temps pour ce jeton : réessayez dans un instant.",
-    500: "Erreur interne : elle a été enregistrée.",
-}
+MESSAGES = JSON_MESSAGES
 # marshmallow's English messages, in French.
 _TRANSLATIONS = [
     (re.compile(r"^Missing data for required field\.$"), "Champ obligatoire."),
@@ -35,6 +26,7 @@ _TRANSLATIONS = [
     (re.compile(r"^Not a valid datetime\.$"), "Date et heure attendues (ISO 8601 avec fuseau)."),
     (re.compile(r"^Not a valid aware datetime\.$"), "Date et heure avec fuseau attendues (ISO 8601)."),
     (re.compile(r"^Invalid input type\.$"), "Objet JSON attendu."),
+    (re.compile(r"^Not a valid email address\.$"), "Adresse électronique attendue (nom@domaine.fr)."),
     (re.compile(r"^Invalid value\.$"), "Valeur invalide."),
     (re.compile(r"^Must be one of: (.*)\.$"), r"Valeur parmi : \1."),
     (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
@@ -86,7 +78,10 @@ def error_response(status: int, message: str, errors: dict | None = None):
 
 def json_http_error(error: HTTPException):
     """Any HTTP error raised in an API view, as JSON."""
-    db.session.rollback()
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the database is gone: the answer needs nothing from it
+        logger.warning("Transaction non annulée : la base ne répond pas")
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     errors = _flatten(data.get("errors") or data.get("messages") or {})

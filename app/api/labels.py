@@ -8,3 +8,7 @@ SCOPES = {
     "tickets:write": "Créer et lire des tickets",
     "reports:run": "Demander un tableau de bord et suivre son calcul",
 }
+# Scopes over the 3975's calls: the token must serve the 3975 platform (app/api/scope.py).
+CALL_SCOPES = ("cti", "calls:read")
+# The scopes a read route accepts: writing tickets includes reading them (the label says so).
+TICKET_READ_SCOPES = ("tickets:read", "tickets:write")

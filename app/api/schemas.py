@@ -1,6 +1,6 @@
 """Marshmallow schemas of the REST API: they validate requests and describe the OpenAPI document."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import marshmallow as ma
 from marshmallow import validate
@@ -12,12 +12,43 @@ from app.tickets.models import DIGITAL_CHOICES, MODES, OUTCOMES, STATUSES
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # report periods
 
 
-def instant(**options) -> ma.fields.AwareDateTime:
-    """An instant sent to the API (ISO 8601 with its offset), between 2000 and 2099: an instant such as
-    0001-01-01T00:00+00:01 is refused by its field instead of overflowing once turned into UTC."""
-    return ma.fields.AwareDateTime(validate=validate.Range(
-        min=datetime(FIRST_DAY.year, 1, 1, tzinfo=UTC), max=datetime(LAST_DAY.year + 1, 1, 1, tzinfo=UTC),
-        error="Date hors de la plage admise (années 2000 à 2099)."), **options)
+# The document states the range with exact patterns (months' lengths and leap years of 2000-2099 included),
+# in place of `format`: a generator then writes valid days directly instead of discarding most of them.
+_DAY = ("20[0-9]{2}-(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|20[0-9]{2}-(0[469]|11)-(0[1-9]|[12][0-9]|30)"
+        "|20[0-9]{2}-02-(0[1-9]|1[0-9]|2[0-8])|20(0[48]|[2468][048]|[13579][26])-02-29")
+DAY_PATTERN = f"^({_DAY})$"
+INSTANT_PATTERN = (f"^({_DAY})T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{{1,6}})?)?"
+                   "(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$")
+OUT_OF_RANGE = "Date hors de la plage admise (années 2000 à 2099)."
+
+
+def _year_in_range(value) -> bool:
+    if not FIRST_DAY.year <= value.year <= LAST_DAY.year:
+        raise ma.ValidationError(OUT_OF_RANGE)
+    return True
+
+
+class Instant(ma.fields.AwareDateTime):
+    """An aware date and time, documented as a string with INSTANT_PATTERN (no `format`: see spec.py)."""
+
+
+class Day(ma.fields.Date):
+    """A day, documented as a string with DAY_PATTERN (no `format`: see spec.py)."""
+
+
+def instant(**options) -> Instant:
+    """An instant sent to the API (ISO 8601 with its offset) whose year is written 2000 to 2099: an instant
+    such as 0001-01-01T00:00+00:01 is refused by its field instead of overflowing once turned into UTC.
+    The document says so with a pattern, so that a client (or schemathesis) knows the range."""
+    metadata = {"pattern": INSTANT_PATTERN} | options.pop("metadata", {})
+    return Instant(validate=_year_in_range, metadata=metadata, **options)
+
+
+def day(**options) -> Day:
+    """A day (AAAA-MM-JJ) of the years 2000 to 2099, said in the document by a pattern."""
+    metadata = {"pattern": DAY_PATTERN} | options.pop("metadata", {})
+    return Day(validate=validate.Range(min=FIRST_DAY, max=LAST_DAY, error=OUT_OF_RANGE),
+                          metadata=metadata, **options)
 
 
 class ApiErrorSchema(ma.Schema):
@@ -30,7 +61,7 @@ class ApiErrorSchema(ma.Schema):
 
 class ResidentQuerySchema(ma.Schema):
     phone = ma.fields.String(validate=validate.Length(min=1, max=40), metadata={"description": "Téléphone"})
-    email = ma.fields.String(validate=validate.Length(min=1, max=254), metadata={"description": "Courriel"})
+    email = ma.fields.Email(validate=validate.Length(min=3, max=254), metadata={"description": "Courriel"})
     account_ref = ma.fields.String(validate=validate.Length(min=1, max=40),
                                    metadata={"description": "Référence du compte parisien"})
 
@@ -103,6 +134,16 @@ class CallQuerySchema(ma.Schema):
     offset = ma.fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
 
 
+class TicketQuerySchema(ma.Schema):
+    site = ma.fields.String(validate=validate.Length(min=1, max=40), metadata={"description": "Code du site"})
+    channel = ma.fields.String(validate=validate.Length(min=1, max=40), metadata={"description": "Code du canal"})
+    status = ma.fields.String(validate=validate.OneOf(STATUSES))
+    since = instant(metadata={"description": "Tickets ouverts à partir de (ISO 8601, avec fuseau)"})
+    until = instant(metadata={"description": "Tickets ouverts avant"})
+    limit = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    offset = ma.fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
+
+
 class CallSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     call_id = ma.fields.String(required=True, metadata={"description": "Identifiant de l'appel dans le standard"})
@@ -123,8 +164,8 @@ class CallSchema(ma.Schema):
 
 
 class ReportRunCreateSchema(ma.Schema):
-    start = ma.fields.Date(required=True, data_key="from", validate=validate.Range(min=FIRST_DAY, max=LAST_DAY))
-    end = ma.fields.Date(required=True, data_key="to", validate=validate.Range(min=FIRST_DAY, max=LAST_DAY))
+    start = day(required=True, data_key="from")
+    end = day(required=True, data_key="to")
     reports = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=60)),
                              validate=validate.Length(max=20))
     sites = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=40)),

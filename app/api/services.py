@@ -1,5 +1,6 @@
 """API use cases: what a token may ask, through the same services and checks as the forms."""
 
+from app.api.scope import TokenScope
 from app.audit.actor import Actor
 from app.audit.services import record
 from app.auth.access import can_create_ticket
@@ -21,11 +22,13 @@ API_FIELDS = {"channel_id": "channel", "site_id": "site", "device_id": "device",
 
 
 class ApiValueError(ValueError):
-    """Bad values in a request: `problems` lists (API field, French message)."""
+    """Bad values in a request: `problems` lists (API field, French message); answered with `status`
+    (422; 403 when a value names a site or channel the token does not serve)."""
 
-    def __init__(self, problems: list[tuple[str, str]]):
+    def __init__(self, problems: list[tuple[str, str]], status: int = 422):
         super().__init__("; ".join(message for _field, message in problems))
         self.problems = problems
+        self.status = status
 
     def as_errors(self) -> dict[str, list[str]]:
         errors: dict[str, list[str]] = {}
@@ -67,26 +70,40 @@ def _by_code(model, field: str, code: str | None):
     return found
 
 
-def create_ticket(data: dict, token=None, *, actor: Actor | None = None):
-    """Log a ticket for `agent_login` through `log_ticket` (every ticket rule) and the agents' access rules.
+def _check_reach(reach: TokenScope | None, site: Site, channel: Channel, call_id: str | None) -> None:
+    if reach is None:
+        return
+    if reach.outside_sites([site.code]):
+        raise ApiValueError([("site", f"Ce jeton ne sert pas le site « {site.code} ».")], status=403)
+    if reach.outside_channels([channel.code]):
+        raise ApiValueError([("channel", f"Ce jeton ne sert pas le canal « {channel.code} ».")], status=403)
+    if call_id and not reach.calls:
+        raise ApiValueError([("call_id", "Ce jeton ne sert pas la plateforme 3975 : il ne peut pas lier un "
+                                         "appel.")], status=403)
+
+
+def create_ticket(data: dict, token=None, *, reach: TokenScope | None = None, actor: Actor | None = None):
+    """Log a ticket for `agent_login` through `log_ticket` (every ticket rule) and the agents' access rules,
+    on a site and channel within the token's `reach` (403 naming the field otherwise).
 
     Audited as the agent named, from the address of the request's `actor`.
     """
     data = dict(data)
+    channel = _by_code(Channel, "channel", data.pop("channel"))
+    site = _by_code(Site, "site", data.pop("site"))
+    call_id = data.pop("call_id", None)
+    _check_reach(reach, site, channel, call_id)
     login = data.pop("agent_login").strip().lower()
     agent = db.session.execute(db.select(Agent).where(Agent.login == login, Agent.active.is_(True))
                                ).scalar_one_or_none()
     if agent is None:
         raise ApiValueError([("agent_login", f"Aucun agent actif « {login[:80]} ».")])
-    channel = _by_code(Channel, "channel", data.pop("channel"))
-    site = _by_code(Site, "site", data.pop("site"))
     if not can_create_ticket(agent, channel.code, site.id):
         raise ApiValueError([("agent_login", f"L'agent « {agent.login} » ne peut pas enregistrer de ticket sur ce "
                                              "canal et ce site.")])
     device = _by_code(Device, "device", data.pop("device", None))
     procedure = _by_code(Procedure, "procedure", data.pop("procedure", None))
     call = None
-    call_id = data.pop("call_id", None)
     if call_id:
         call = get_call_by_external_id(call_id)
         if call is None:

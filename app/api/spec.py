@@ -6,7 +6,7 @@ HTML pages, so the JSON error handler is registered on the API blueprint only (`
 
 from flask_smorest import Api
 
-from app.api.schemas import ApiErrorSchema
+from app.api.schemas import ApiErrorSchema, Day, Instant
 from app.api.views import bp
 
 SPEC_CONFIG = {
@@ -20,6 +20,49 @@ SPEC_CONFIG = {
                                 "Jeton porteur (`Authorization: Bearer …`) créé par un administrateur, "
                                 "avec des portées."},
         "servers": [{"url": "/"}],
+    },
+}
+
+
+# The phone system's endpoint (app/telephony/cti_views.py) is a plain blueprint: it is described here by
+# hand, as the code reads it. Only `event` and `callId` are required; the other fields are tolerated in any
+# shape real phone systems send (a field Relais cannot read is ignored), hence no type on them.
+CTI_EVENT = {
+    "type": "object",
+    "required": ["event", "callId"],
+    "properties": {
+        "event": {"type": "string", "minLength": 1, "description": "newCall, answer ou hangup (casse indifférente)"},
+        "callId": {"type": ["string", "number"], "minLength": 1,
+                   "description": "Identifiant de l'appel dans le standard (aussi call_id, callid)"},
+        "direction": {"description": "in ou out (aussi inbound, outbound…) ; obligatoire pour newCall"},
+        "from": {"description": "Numéro de l'appelant (entrant) ou de l'agent (sortant)"},
+        "to": {"description": "Numéro appelé"},
+        "user": {"description": "Nom(s) ou identifiant(s) de l'opérateur : texte, liste ou user[] répété"},
+        "queue": {"description": "File d'attente du standard"},
+        "cause": {"description": "Cause de fin (hangup) : normalClearing, busy, cancel, noAnswer…"},
+        "answeringNumber": {"description": "Poste de l'opérateur qui décroche (answer)"},
+    },
+}
+ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+CTI_OPERATION = {
+    "summary": "Événement d'appel du standard (CTI générique de Zammad)",
+    "description": "Portée `cti`, jeton dans l'adresse, servant la plateforme 3975. Corps form-encoded, "
+                   "multipart ou JSON. `{}` quand l'événement est pris (ou déjà connu).",
+    "tags": ["cti"],
+    "security": [],
+    "parameters": [{"in": "path", "name": "token", "required": True, "schema": {"type": "string", "minLength": 1},
+                    "description": "Jeton d'intégration de portée `cti`"}],
+    "requestBody": {"required": True, "content": {
+        "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/CtiEvent"}},
+        "application/json": {"schema": {"$ref": "#/components/schemas/CtiEvent"}}}},
+    "responses": {
+        "200": {"description": "Événement pris", "content": {"application/json": {"schema": {"type": "object"}}}},
+        **{str(code): {"description": text, "content": ERROR_CONTENT} for code, text in (
+            (400, "Requête illisible (caractère NUL…)"), (401, "Jeton invalide ou révoqué"), (403, "Portée ou sites du jeton insuffisants"),
+            (409, "Événement concurrent pour cet appel : à renvoyer"), (413, "Corps trop volumineux"),
+            (422, "Événement illisible (message nommant le champ)"),
+            (429, "Trop d'événements : réessayer après Retry-After"),
+            (503, "Base de données indisponible : réessayer après Retry-After"))},
     },
 }
 
@@ -38,8 +81,13 @@ def init_app(app) -> RelaisApi:
     for key, value in SPEC_CONFIG.items():
         app.config.setdefault(key, value)
     api = RelaisApi(app)
+    for field in (Day, Instant):  # their exact patterns say it all; a `format` would make generators filter
+        api.register_field(field, "string", None)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
                                                        "description": "Jeton d'intégration"})
     api.register_blueprint(bp)
+    api.spec.components.schema("CtiEvent", CTI_EVENT)
+    cti_rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == "cti.event")
+    api.spec.path(rule=cti_rule, operations={"post": CTI_OPERATION})
     app.extensions["relais_api"] = api
     return api

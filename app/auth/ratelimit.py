@@ -8,7 +8,6 @@ field) is kept as a keyed digest, and so is an "address" that is no IP address.
 
 import hashlib
 import hmac
-import ipaddress
 import logging
 import os
 
@@ -49,14 +48,9 @@ def login_key() -> str:
 
 
 def address_key() -> str:
-    """The key of the per-address limit: the client's IP address, or a digest of what stands for one when it
-    is no IP address (a forged X-Forwarded-For behind a proxy set up wrongly)."""
-    address = get_remote_address() or ""
-    try:
-        ipaddress.ip_address(address)
-    except ValueError:
-        return "addr:" + input_digest(address)
-    return address
+    """The key of the per-address limits (sign-in, bad API tokens): a digest of the client's address, never
+    the address itself (it is personal data, and a forged X-Forwarded-For makes it any text)."""
+    return "addr:" + input_digest(get_remote_address() or "")
 
 
 def _per_address() -> str:

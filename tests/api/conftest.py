@@ -10,8 +10,8 @@ from tests.security.factories import make_resident
 
 @pytest.fixture
 def bearer(app):
-    """Authorization headers for a token holding every scope."""
-    _token, plain = create_token("Tout", list(SCOPES))
+    """Authorization headers for a token holding every scope, on every site."""
+    _token, plain = create_token("Tout", list(SCOPES), all_sites=True)
     db.session.commit()
     return {"Authorization": f"Bearer {plain}"}
 

@@ -14,9 +14,10 @@ def _token(name):
     return db.session.execute(db.select(IntegrationToken).where(IntegrationToken.name == name)).scalar_one()
 
 
-def test_cli_prints_the_token_alone_on_its_last_line_and_stores_only_its_hash(runner, client):
+def test_cli_prints_the_token_alone_on_its_last_line_and_stores_only_its_hash(runner, client, reference):
     result = runner.invoke(args=["integrations", "create", "Standard 3975",
-                                 "--scopes", "cti,calls:read,residents:read,tickets:write"])
+                                 "--scopes", "cti,calls:read,residents:read,tickets:write",
+                                 "--sites", "plateforme-3975"])
     assert result.exit_code == 0, result.output
     plain = result.output.strip().splitlines()[-1]
     assert " " not in plain and len(plain) >= 40
@@ -27,8 +28,8 @@ def test_cli_prints_the_token_alone_on_its_last_line_and_stores_only_its_hash(ru
 
 
 @pytest.mark.parametrize("args, message", [
-    (["Standard", "--scopes", "cti,everything"], "Portée inconnue : everything"),
-    (["Standard", "--scopes", ","], "au moins une portée"),
+    (["Standard", "--scopes", "cti,everything", "--sites", "all"], "Portée inconnue : everything"),
+    (["Standard", "--scopes", ",", "--sites", "all"], "au moins une portée"),
 ])
 def test_cli_refuses_unknown_scopes_with_a_french_message(runner, args, message):
     result = runner.invoke(args=["integrations", "create", *args])
@@ -36,21 +37,23 @@ def test_cli_refuses_unknown_scopes_with_a_french_message(runner, args, message)
 
 
 def test_cli_refuses_a_second_integration_of_the_same_name(runner):
-    assert runner.invoke(args=["integrations", "create", "Standard", "--scopes", "cti"]).exit_code == 0
-    result = runner.invoke(args=["integrations", "create", "Standard", "--scopes", "cti"])
+    assert runner.invoke(args=["integrations", "create", "Standard", "--scopes", "cti", "--sites", "all"]).exit_code == 0
+    result = runner.invoke(args=["integrations", "create", "Standard", "--scopes", "cti", "--sites", "all"])
     assert result.exit_code != 0 and "s'appelle déjà" in result.output
 
 
 def test_cli_revokes_a_token(runner, client):
-    plain = runner.invoke(args=["integrations", "create", "Script", "--scopes", "calls:read"]).output.split()[-1]
+    plain = runner.invoke(args=["integrations", "create", "Script", "--scopes", "calls:read",
+                                "--sites", "all"]).output.split()[-1]
     assert runner.invoke(args=["integrations", "revoke", "Script"]).exit_code == 0
     response = client.get("/api/v1/calls", headers={"Authorization": f"Bearer {plain}"})
     assert response.status_code == 401 and "error" in response.get_json()
 
 
-def test_admin_creates_a_token_sees_it_once_then_sees_its_last_use_and_revokes_it(client_as, app):
+def test_admin_creates_a_token_sees_it_once_then_sees_its_last_use_and_revokes_it(client_as, app, reference):
     admin = client_as("admin")
-    page = admin.post("/admin/integrations/", data={"name": "Standard 3975", "scopes": ["cti", "calls:read"]})
+    page = admin.post("/admin/integrations/", data={"name": "Standard 3975", "scopes": ["cti", "calls:read"],
+                                                    "sites": ["plateforme-3975"]})
     assert page.status_code == 200
     body = page.get_data(as_text=True)
     token = _token("Standard 3975")
@@ -85,14 +88,14 @@ def test_a_token_is_rate_limited_with_a_json_429(database_url, redis_conn):
     app = create_app(base_config(database_url) | {"RATELIMIT_ENABLED": True, "API_RATE_LIMIT": "3 per minute"})
     app.test_client_class = IsolatedClient
     with app.app_context():
-        _token, plain = create_token("Pressé", "calls:read")
+        _token, plain = create_token("Pressé", "calls:read", all_sites=True)
         db.session.commit()
         try:
             client = app.test_client()
             statuses = [client.get("/api/v1/calls", headers={"Authorization": f"Bearer {plain}"}).status_code
                         for _ in range(5)]
             limited = client.get("/api/v1/calls", headers={"Authorization": f"Bearer {plain}"})
-            other = create_token("Autre", "calls:read")[1]
+            other = create_token("Autre", "calls:read", all_sites=True)[1]
             db.session.commit()
             assert statuses == [200, 200, 200, 429, 429]
             assert limited.is_json and "Trop de requêtes" in limited.get_json()["error"]

@@ -21,7 +21,8 @@ PROCEDURE_TYPED = "Enlèvement"
 def cti_url(server):
     """A CTI token made by the operators' command, its last line alone being the token."""
     result = subprocess.run([str(FLASK), "--app", "app", "integrations", "create",
-                             f"Standard e2e {uuid.uuid4().hex[:6]}", "--scopes", "cti,calls:read"],
+                             f"Standard e2e {uuid.uuid4().hex[:6]}", "--scopes", "cti,calls:read",
+                             "--sites", "plateforme-3975"],
                             cwd=ROOT, env=server.env, capture_output=True, text=True, timeout=120, check=True)
     token = result.stdout.strip().splitlines()[-1]
     return server.url(f"/api/v1/cti/{token}"), token

@@ -60,6 +60,6 @@ def build_samples(make_agent) -> dict:
     call = Call(call_id="matrix-call", direction="in", number="+33612345678", state="missed")
     db.session.add(call)
     db.session.flush()
-    samples |= {"call": call.id, "integration_token": create_token("Matrice", "cti")[0].id}
+    samples |= {"call": call.id, "integration_token": create_token("Matrice", "cti", all_sites=True)[0].id}
     db.session.commit()
     return samples

@@ -162,12 +162,14 @@ EXPECTED: dict[str, Route] = {
     "telephony.new_caller": Route(get=allow("operator_3975", operator_3975=404)),  # not the operator's call
     "integrations_admin.index": Route(get=ADMIN_ONLY),
     "integrations_admin.revoke": post_only("admin"),
+    "integrations_admin.reach": Route(get=ADMIN_ONLY),
     # The API: public documentation; every other route wants a bearer token (401 JSON without one,
     # signed-in or not). Scopes per route: API_SCOPES below, checked by test_api_scopes.py.
     "api-docs.openapi_json": Route(get={role: 200 for role in ROLES}),
     "api_pages.docs": Route(get={role: 200 for role in ROLES}),
     "api.residents": Route(get={role: 401 for role in ROLES}),
     "api.ticket": Route(get={role: 401 for role in ROLES}),
+    "api.tickets": Route(get={role: 401 for role in ROLES}),
     "api.calls": Route(get={role: 401 for role in ROLES}),
     "api.report_run": Route(get={role: 401 for role in ROLES}),
     "api.create_ticket_view": Route(get=None, skip_post=ROLES),
@@ -181,7 +183,8 @@ API_SCOPES = {
     "api.calls": "calls:read",
     "api.residents": "residents:read",
     "api.create_ticket_view": "tickets:write",
-    "api.ticket": "tickets:write",
+    "api.ticket": ("tickets:read", "tickets:write"),  # writing includes reading
+    "api.tickets": ("tickets:read", "tickets:write"),
     "api.request_report_run": "reports:run",
     "api.report_run": "reports:run",
 }

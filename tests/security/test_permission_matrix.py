@@ -39,6 +39,10 @@ def expected_answers(rule, entry, role):
         if entry.get is None:
             pytest.fail(f"Route {rule.endpoint} ({rule.rule}) answers GET but its entry has get=None")
         checks.append(("GET", entry.get[role]))
+    elif rule.rule.startswith("/api/"):
+        # The API answers everyone in JSON: 405, or 401 (no token) when a GET route shares the URL.
+        shared = any(other.rule == rule.rule and "GET" in other.methods for other in rule.map.iter_rules())
+        checks.append(("GET", 401 if shared else 405))
     else:
         checks.append(("GET", 302 if role == ANONYMOUS else 405))
     if "POST" in rule.methods and role not in entry.skip_post:

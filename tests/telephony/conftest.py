@@ -35,7 +35,7 @@ def tokens(app):
     plain = {}
     for name, scopes in (("cti", "cti"), ("calls", "calls:read"), ("everything",
                                                                    "cti,calls:read,residents:read,tickets:write,reports:run")):
-        _token, plain[name] = create_token(f"Intégration {name}", scopes)
+        _token, plain[name] = create_token(f"Intégration {name}", scopes, all_sites=True)
     db.session.commit()
     return plain
 

@@ -124,7 +124,7 @@ def test_a_token_without_the_cti_scope_gets_403_json(client, tokens):
 
 
 def test_each_event_is_audited_with_the_token_and_counted(client):
-    token, plain = create_token("Standard 3975", "cti")
+    token, plain = create_token("Standard 3975", "cti", all_sites=True)
     db.session.commit()
     post(client, plain, NEW | {"callId": "a1"})
     post(client, plain, {"event": "hangup", "callId": "a1", "cause": "cancel"})
