@@ -116,8 +116,9 @@ def _prepare(database_url: str, redis_url: str) -> dict:
         for role in SIGNED_IN:
             logins[role] = make_agent(role, site_code=sites.get(role)).login
         samples = build_samples(make_agent)
-        api_token = create_token("Grep API", "tickets:write residents:read calls:read reports:run".split())[1]
-        cti_token = create_token("Grep CTI", ["cti"])[1]
+        api_token = create_token("Grep API", "tickets:write residents:read calls:read reports:run".split(),
+                                 all_sites=True)[1]
+        cti_token = create_token("Grep CTI", ["cti"], sites=["plateforme-3975"])[1]
         db.session.commit()
         pages = {role: pages_for(app, role, samples) for role in SIGNED_IN}
     return {"logins": logins, "samples": samples, "api_token": api_token, "cti_token": cti_token, "pages": pages}

@@ -34,7 +34,7 @@ def live(database_url):
     app.test_client_class = IsolatedClient
     tag = uuid.uuid4().hex[:8]
     with app.app_context():
-        token, plain = create_token(f"Standard {tag}", "cti")
+        token, plain = create_token(f"Standard {tag}", "cti", all_sites=True)  # no reference data here
         operator = create_agent(f"op-{tag}", "operator_3975", PASSWORD, name=f"Opératrice {tag}")
         operator.extension = f"9{tag[:3]}"
         db.session.commit()
