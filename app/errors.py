@@ -4,6 +4,7 @@ import logging
 
 from flask import current_app, render_template, request
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -55,7 +56,11 @@ def database_unavailable(error):
 
 
 def init_app(app) -> None:
-    """Register the error handlers."""
+    """Register the error handlers; WTForms' own field messages in French."""
+    # "Not a valid choice." -> "N'est pas un choix valide." in every form: WTForms' bundled French catalogue,
+    # without Babel (Flask-WTF would ask Babel, absent, and fall back to English).
+    app.config.setdefault("WTF_I18N_ENABLED", False)
+    FlaskForm.Meta.locales = ("fr_FR", "fr")
 
     @app.errorhandler(400)
     def bad_request(error):

@@ -2,20 +2,17 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.meta import DefaultMeta
 from wtforms.validators import Length, Optional
 
 from app.cardnumbers import refuse_card_number
 from app.channels.labels import OWNER_LABELS, OWNER_TITLE
+from app.digits import AsciiDateField, optional_ascii_int, refuse_foreign_digits
 from app.tickets.labels import DIGITAL_CHOICE_LABELS, MODE_LABELS, OUTCOME_LABELS, STATUS_LABELS
 
-
-def optional_int(value):
-    """'' or None -> None, '12' -> 12 (select fields whose first choice is « — »)."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+optional_int = optional_ascii_int  # select fields whose first choice is « — »: '' -> None, '12' -> 12
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -89,7 +86,7 @@ class FindResidentForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Usager : nom, téléphone, e-mail ou référence", validators=[Optional(), Length(max=200)],
+    q = StringField("Usager : nom, téléphone, e-mail ou référence", validators=[Optional(), Length(max=200), refuse_foreign_digits],
                     render_kw={"autofocus": True, "autocomplete": "off"})
 
 
@@ -98,6 +95,10 @@ class TicketSearchForm(FlaskForm):
 
     class Meta:
         csrf = False
+        locales = ("fr_FR", "fr")
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)  # WTForms' own French messages, without Babel
 
     channel_id = SelectField("Canal", coerce=optional_int, validate_choice=False)
     site_id = SelectField("Site", coerce=optional_int, validate_choice=False)
@@ -105,8 +106,8 @@ class TicketSearchForm(FlaskForm):
                                                   + list(STATUS_LABELS.items())))
     procedure_id = SelectField("Démarche", coerce=optional_int, validate_choice=False)
     owner = SelectField(OWNER_TITLE, choices=choices([("", "Tous"), *OWNER_LABELS.items()]))
-    date_from = DateField("Du", validators=[Optional()])
-    date_to = DateField("Au", validators=[Optional()])
+    date_from = AsciiDateField("Du", validators=[Optional()])
+    date_to = AsciiDateField("Au", validators=[Optional()])
 
     FIELDS = ("channel_id", "site_id", "status", "procedure_id", "owner", "date_from", "date_to")
 

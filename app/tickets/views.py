@@ -17,6 +17,7 @@ from app.auth.current import request_actor
 from app.auth.sessions import residents_looked_up
 from app.contacts.queries import FoundResident, SearchQueryError, found_live_resident
 from app.contacts.reads import record_read, search_for
+from app.digits import ascii_int
 from app.extensions import db
 from app.telephony.services import attach_ticket, call_to_log, ticket_values_for_call
 from app.tickets import edit_views, export_views, import_views, list_views
@@ -42,10 +43,10 @@ from app.tickets.workflow import ACTION_LABELS, allowed_transitions
 
 def _resident_from_args() -> FoundResident | None:
     """The live resident of `?resident_id=` (followed to the survivor of a merge) as a row; 404 if none."""
-    raw = request.values.get("resident_id", "")
-    if not raw.isdigit():
+    resident_id = ascii_int(request.values.get("resident_id", ""))
+    if resident_id is None:
         return None
-    resident = found_live_resident(int(raw))
+    resident = found_live_resident(resident_id)
     if resident is None:
         abort(404)
     return resident
