@@ -17,6 +17,7 @@ from app.tickets.pickers import (  # noqa: F401 - the views' helpers, in one imp
     paying_procedure_ids,
     procedure_label,
     profile_for,
+    required_fields,
 )
 from app.tickets.queries import get_ticket
 
@@ -25,11 +26,10 @@ def new_blueprint() -> Blueprint:
     """An empty tickets blueprint; `views.build_blueprint` puts the pages on it (one per app)."""
     return Blueprint("tickets", __name__, url_prefix="/tickets")
 
-# What a new ticket starts as: a counter visit or a call is usually dealt with at once. The outcome is
-# the agent's to choose: a rushed save records no success nobody saw.
-ROLE_DEFAULTS = {"counter_agent": {"status": "closed"},
-                 "operator_3975": {"status": "closed"},
-                 "facil_familles": {"status": "open"}}
+# What a new ticket starts as. The status, the outcome, the procedure and the device are the agent's to
+# choose (issue 24): a rushed save records neither a closed visit nor a kiosk nobody chose. A Facil'Familles
+# request opens as a request to work on.
+ROLE_DEFAULTS = {"counter_agent": {}, "operator_3975": {}, "facil_familles": {"status": "open"}}
 
 
 def _can_view(agent, ticket) -> bool:

@@ -5,7 +5,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from app.cardnumbers import refuse_card_number
 from app.channels.labels import OWNER_LABELS, OWNER_TITLE
@@ -25,6 +25,12 @@ def _choices(labels: dict, blank: str = "—") -> list[SelectChoice]:
 
 
 INITIAL_STATUSES = ("open", "in_progress", "waiting_resident", "resolved", "closed")
+NOTES_LIMIT = 5000
+REQUIRED_MESSAGES = {
+    "procedure_id": "Démarche : choisissez la démarche faite avec l'usager.",
+    "device_id": "Dispositif : choisissez le dispositif utilisé (borne, tablette, poste double écran).",
+    "status": "Statut : choisissez le statut du ticket.",
+}
 
 
 class TicketForm(FlaskForm):
@@ -40,8 +46,9 @@ class TicketForm(FlaskForm):
     outcome = SelectField("Résultat", choices=_choices(OUTCOME_LABELS), default="", validate_choice=False)
     digital_choice = SelectField("L'usager avait-il une autre solution que le numérique ?",
                                  choices=_choices(DIGITAL_CHOICE_LABELS), default="", validate_choice=False)
-    status = SelectField("Statut", choices=choices((s, STATUS_LABELS[s]) for s in INITIAL_STATUSES), default="",
-                         validate_choice=False)
+    status = SelectField("Statut", choices=choices([("", "— choisir —")]
+                                                  + [(s, STATUS_LABELS[s]) for s in INITIAL_STATUSES]),
+                         default="", validate_choice=False)
     payment_assisted = BooleanField("La démarche comporte un paiement que j'ai accompagné")
     protocol_confirmed = BooleanField("Je confirme le protocole de paiement : l'usager a saisi lui-même ses "
                                       "coordonnées bancaires et je ne les ai pas notées")
@@ -51,8 +58,19 @@ class TicketForm(FlaskForm):
                                          validators=[Optional(), Length(max=250), refuse_card_number])
     family_number = StringField("Numéro de famille Facil'Familles",
                                 validators=[Optional(), Length(max=40), refuse_card_number])
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000), refuse_card_number])
+    notes = TextAreaField("Notes", validators=[
+        Optional(), Length(max=NOTES_LIMIT, message=f"Notes : {NOTES_LIMIT:,} caractères au plus ; raccourcissez "
+                                                    "le texte (rien n'a été enregistré).".replace(",", "\u202f")),
+        refuse_card_number], render_kw={"maxlength": NOTES_LIMIT})
     version = HiddenField()
+
+    def require(self, names) -> None:
+        """Make `names` required, each refused empty with a message naming it (per role: `pickers.ROLE_REQUIRED`)."""
+        for name in names:
+            field = self[name]
+            # A new list: the class-level validators are shared by every form instance.
+            field.validators = [InputRequired(REQUIRED_MESSAGES[name]), *field.validators]
+            field.flags.required = True
 
     def service_values(self, fields) -> dict:
         """The submitted values of `fields`, '' as None, ready for the services."""
@@ -76,7 +94,10 @@ class TransferForm(FlaskForm):
     channel_id = SelectField("Vers le canal", coerce=optional_int, validate_choice=False)
     site_id = SelectField("Vers le site", coerce=optional_int, validate_choice=False)
     device_id = SelectField("Dispositif (facultatif)", coerce=optional_int, validate_choice=False)
-    note = TextAreaField("Note de transfert", validators=[Optional(), Length(max=5000), refuse_card_number])
+    note = TextAreaField("Note de transfert", validators=[
+        Optional(), Length(max=NOTES_LIMIT, message=f"Note de transfert : {NOTES_LIMIT:,} caractères au plus ; "
+                                                    "raccourcissez le texte.".replace(",", "\u202f")),
+        refuse_card_number], render_kw={"maxlength": NOTES_LIMIT})
     version = HiddenField()
 
 
