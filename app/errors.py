@@ -39,6 +39,26 @@ def _forget_transaction() -> None:
         logger.warning("Transaction non annulée : la base ne répond pas")
 
 
+def end_session(_error=None) -> None:
+    """The request's session closed at teardown, whatever the database says.
+
+    Registered after Flask-SQLAlchemy's own teardown, so it runs first: during an outage the rollback of
+    closing raises, and a teardown's exception escapes every error handler (a bare English 500 after the
+    French page was made). The connection is dropped (its pool replaces it) and the error logged.
+    """
+    try:
+        db.session.remove()
+    except SQLAlchemyError as exc:
+        logger.warning("Session fermée sans la base (%s) : connexion abandonnée", type(exc).__name__)
+        registry = db.session.registry
+        try:
+            if registry.has():
+                registry().invalidate()  # closes without a rollback; the pool discards the connection
+        except SQLAlchemyError:
+            logger.warning("Connexion abandonnée sans être invalidée")
+        registry.clear()
+
+
 def _standalone(status: int, title: str, paragraphs):
     """An error page that reads nothing from the database (no signed-in agent, no menu)."""
     # Rendered without Flask's context processors: Flask-Login's would load the agent from the database.
@@ -103,6 +123,7 @@ def init_app(app) -> None:
 
     for exception in DATABASE_DOWN:
         app.register_error_handler(exception, database_unavailable)
+    app.teardown_appcontext(end_session)
 
     @app.errorhandler(500)
     def server_error(error):
