@@ -15,6 +15,7 @@ from app.auth.access import (
 )
 from app.auth.current import request_actor
 from app.auth.sessions import residents_looked_up
+from app.contacts.labels import namesake_hints
 from app.contacts.queries import FoundResident, SearchQueryError, found_live_resident
 from app.contacts.reads import record_read, search_for
 from app.digits import ascii_int
@@ -68,7 +69,7 @@ def _find_resident_page(profile):
         if len(results) == 1:
             return redirect(url_for("tickets.new", resident_id=results[0].id))
     return render_template("tickets/find_resident.html", finder=finder, results=results, error=error, q=q,
-                           profile=profile)
+                           profile=profile, hints=namesake_hints(results))
 
 
 @login_required
