@@ -5,7 +5,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.cardnumbers import refuse_card_number
 from app.channels.labels import OWNER_LABELS, OWNER_TITLE
@@ -129,6 +129,10 @@ class TicketSearchForm(FlaskForm):
     owner = SelectField(OWNER_TITLE, choices=choices([("", "Tous"), *OWNER_LABELS.items()]))
     date_from = AsciiDateField("Du", validators=[Optional()])
     date_to = AsciiDateField("Au", validators=[Optional()])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("Au : la fin de la période précède son début (Du) ; inversez les deux dates.")
 
     FIELDS = ("channel_id", "site_id", "status", "procedure_id", "owner", "date_from", "date_to")
 
