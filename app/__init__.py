@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import load_config
 from app.extensions import csrf, db, login_manager, migrate
+from app.timeutil import configure_console_logging
 
 logger = logging.getLogger(__name__)
 
@@ -134,8 +135,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the application. `test_config` overrides configuration (tests)."""
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, test_config)
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_console_logging()  # Paris time with its offset, as the worker and its scheduler
 
     if app.config.get("TRUSTED_PROXIES"):
         # Behind a load balancer: take the agent's address from X-Forwarded-For (audit, sign-in limits).

@@ -7,10 +7,13 @@ from the application factory.
 import logging
 import os
 import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
 
 from limits import parse_many
+
+from app.digits import is_ascii_number
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +58,8 @@ class Config:
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     TICKETS_PER_PAGE = 50
     HEALTH_MAX_AGE = 300  # seconds: older facts or scheduler heartbeat make /health answer 503
+    # seconds after start during which a scheduler or facts not there yet read « démarrage » on /health
+    HEALTH_STARTUP_GRACE = 60
     TICKET_XLSX_MAX_ROWS = 200_000  # a larger ticket list is offered as CSV only (RELAIS_XLSX_MAX_ROWS)
     TICKET_EXPORT_KEEP_HOURS = 24  # an XLSX export's file is deleted after this (RELAIS_EXPORT_KEEP_HOURS)
     # Per CTI token (RELAIS_CTI_RATE_LIMIT). The 3975's peak is about 200 calls at once, their 600 events
@@ -98,21 +103,21 @@ def load_config(app, test_config: dict | None = None) -> None:
     if os.environ.get("REPORTS_DATABASE_URL"):  # reports' fact sums read from a streaming replica
         app.config["SQLALCHEMY_BINDS"] = {"reports": _normalise_db_url(os.environ["REPORTS_DATABASE_URL"])}
     proxies = os.environ.get("RELAIS_TRUSTED_PROXIES", "0")
-    if not proxies.isdigit():
+    if not is_ascii_number(proxies):
         raise RuntimeError(f"RELAIS_TRUSTED_PROXIES doit être un nombre de proxys (0, 1, 2…), pas {proxies!r}.")
     app.config["TRUSTED_PROXIES"] = int(proxies)
     for name, key in (("RELAIS_XLSX_MAX_ROWS", "TICKET_XLSX_MAX_ROWS"),
                       ("RELAIS_EXPORT_KEEP_HOURS", "TICKET_EXPORT_KEEP_HOURS")):
         value = os.environ.get(name)
         if value is not None:
-            if not value.isdigit() or int(value) == 0:
+            if not is_ascii_number(value) or int(value) == 0:
                 raise RuntimeError(f"{name} doit être un nombre entier positif, pas {value!r}.")
             app.config[key] = int(value)
     for name, key, unit in (("RELAIS_SESSION_IDLE_MINUTES", "PERMANENT_SESSION_LIFETIME", "minutes"),
                             ("RELAIS_SESSION_HOURS", "SESSION_ABSOLUTE_LIFETIME", "hours")):
         value = os.environ.get(name)
         if value is not None:
-            if not value.isdigit() or int(value) == 0:
+            if not is_ascii_number(value) or int(value) == 0:
                 raise RuntimeError(f"{name} doit être un nombre entier positif, pas {value!r}.")
             app.config[key] = timedelta(**{unit: int(value)})
     cti_limit = os.environ.get("RELAIS_CTI_RATE_LIMIT")
@@ -123,10 +128,13 @@ def load_config(app, test_config: dict | None = None) -> None:
             raise RuntimeError(f"RELAIS_CTI_RATE_LIMIT : limite illisible {cti_limit!r} "
                                "(ex. « 1200 per 10 seconds »).") from exc
         app.config["CTI_RATE_LIMIT"] = cti_limit
-    max_age = os.environ.get("RELAIS_HEALTH_MAX_AGE", str(Config.HEALTH_MAX_AGE))
-    if not max_age.isdigit():
-        raise RuntimeError(f"RELAIS_HEALTH_MAX_AGE doit être un nombre de secondes, pas {max_age!r}.")
-    app.config["HEALTH_MAX_AGE"] = int(max_age)
+    for name, key, default in (("RELAIS_HEALTH_MAX_AGE", "HEALTH_MAX_AGE", Config.HEALTH_MAX_AGE),
+                               ("RELAIS_HEALTH_STARTUP_GRACE", "HEALTH_STARTUP_GRACE", Config.HEALTH_STARTUP_GRACE)):
+        value = os.environ.get(name, str(default))
+        if not is_ascii_number(value):
+            raise RuntimeError(f"{name} doit être un nombre de secondes, pas {value!r}.")
+        app.config[key] = int(value)
+    app.config["STARTED_AT"] = time.monotonic()  # the grace period of `/health` runs from here
     if env_name == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
     if test_config:

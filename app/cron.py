@@ -27,7 +27,7 @@ from rq.exceptions import StopRequested
 
 from app.logmasking import install_record_masking
 from app.schedules import PERIODIC_JOBS
-from app.timeutil import utcnow
+from app.timeutil import configure_console_logging, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def run_cron(redis_url: str, parent_pid: int) -> None:
     """Entry point of the spawned cron process: cron expressions are read in Europe/Paris."""
     os.environ["TZ"] = "Europe/Paris"
     time.tzset()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_console_logging()
     install_record_masking()  # a fresh interpreter: its records are masked as the worker's are
     connection = Redis.from_url(redis_url, socket_connect_timeout=5, socket_timeout=10)
     keep_cron_running(build_cron(connection, PERIODIC_JOBS, parent_pid=parent_pid))

@@ -5,6 +5,7 @@ from functools import wraps
 
 from flask import current_app, jsonify, render_template, request
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -52,6 +53,26 @@ def _forget_transaction() -> None:
         db.session.rollback()
     except SQLAlchemyError:
         logger.warning("Transaction non annulée : la base ne répond pas")
+
+
+def end_session(_error=None) -> None:
+    """The request's session closed at teardown, whatever the database says.
+
+    Registered after Flask-SQLAlchemy's own teardown, so it runs first: during an outage the rollback of
+    closing raises, and a teardown's exception escapes every error handler (a bare English 500 after the
+    French page was made). The connection is dropped (its pool replaces it) and the error logged.
+    """
+    try:
+        db.session.remove()
+    except SQLAlchemyError as exc:
+        logger.warning("Session fermée sans la base (%s) : connexion abandonnée", type(exc).__name__)
+        registry = db.session.registry
+        try:
+            if registry.has():
+                registry().invalidate()  # closes without a rollback; the pool discards the connection
+        except SQLAlchemyError:
+            logger.warning("Connexion abandonnée sans être invalidée")
+        registry.clear()
 
 
 def _standalone(status: int, title: str, paragraphs):
@@ -107,7 +128,11 @@ def database_unavailable(error):
 
 
 def init_app(app) -> None:
-    """Register the error handlers."""
+    """Register the error handlers; WTForms' own field messages in French."""
+    # "Not a valid choice." -> "N'est pas un choix valide." in every form: WTForms' bundled French catalogue,
+    # without Babel (Flask-WTF would ask Babel, absent, and fall back to English).
+    app.config.setdefault("WTF_I18N_ENABLED", False)
+    FlaskForm.Meta.locales = ("fr_FR", "fr")
 
     @app.errorhandler(400)
     @_json_under_api(400)
@@ -156,6 +181,7 @@ def init_app(app) -> None:
 
     for exception in DATABASE_DOWN:
         app.register_error_handler(exception, database_unavailable)
+    app.teardown_appcontext(end_session)
 
     @app.errorhandler(500)
     def server_error(error):

@@ -17,7 +17,10 @@ MAX_ID = 2**31 - 1  # INTEGER columns on PostgreSQL
 
 
 class BoundedIntConverter(IntegerConverter):
-    """`<int:...>` that only matches ids the database can hold (a larger number is a 404, not a 500)."""
+    """`<int:...>` that only matches ids the database can hold (a larger number is a 404, not a 500), written
+    with 0-9 only ('/contacts/١٢' is a 404, not resident 12: see `app.digits`)."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)

@@ -1,5 +1,6 @@
-"""Time helpers: store in UTC, show and count in Europe/Paris."""
+"""Time helpers: store in UTC, show and count in Europe/Paris (log lines included)."""
 
+import logging
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -49,3 +50,26 @@ def parse_paris(value: str) -> datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=PARIS)
     return parsed.astimezone(UTC)
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class ParisLogFormatter(logging.Formatter):
+    """Log lines stamped in Paris time with the offset ('2026-12-08 02:13:03,582+0100'), whatever the process's
+    TZ: the web server, the worker and its scheduler (which runs with TZ=Europe/Paris) read alike."""
+
+    def formatTime(self, record, datefmt=None):  # noqa: N802 - logging's name
+        moment = datetime.fromtimestamp(record.created, PARIS)
+        return f"{moment:%Y-%m-%d %H:%M:%S},{int(record.msecs):03d}{moment:%z}"
+
+
+def configure_console_logging(level: int = logging.INFO) -> None:
+    """Log to the console in Paris time, unless logging is configured already (gunicorn, tests)."""
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(ParisLogFormatter(LOG_FORMAT))
+    root.addHandler(handler)
+    root.setLevel(level)

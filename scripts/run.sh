@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export FLASK_APP=app
+export TZ=${TZ:-Europe/Paris}  # gunicorn's own lines in Paris time too, like the application's (app/timeutil.py)
 BIN=.venv/bin
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-5000}

@@ -94,6 +94,7 @@ def base_config(database_url: str) -> dict:
         "JOBS_IN_PROCESS": True,
         "REDIS_URL": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
         "RATELIMIT_ENABLED": False,
+        "HEALTH_STARTUP_GRACE": 0,  # /health says « démarrage » for a while after start (tests/test_health.py)
     }
 
 

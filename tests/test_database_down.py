@@ -127,3 +127,83 @@ def test_every_page_answers_the_french_error_page_when_the_database_is_down(stop
     assert health.status_code == 503 and health.get_json()["database"] == "error"
     live = stranger.get("/health/live")
     assert live.status_code == 503 and live.get_json()["database"] == "error"
+
+
+@pytest.fixture
+def own_postgres_app():
+    """An app on a PostgreSQL of this test, running, with an admin and a counter agent signed in."""
+    if not (_pg_bin("initdb") and _pg_bin("pg_ctl")):
+        if IN_CI:
+            pytest.fail("initdb/pg_ctl are required in CI")
+        pytest.skip("initdb/pg_ctl not installed")
+    directory = Path(tempfile.mkdtemp(prefix="relais-pg-"))
+    server = OwnPostgres(directory)
+    server.start()
+    try:
+        app = create_app(base_config(server.url) | {"PROPAGATE_EXCEPTIONS": False})
+        with app.app_context():
+            upgrade()
+            from app.auth.services import create_agent
+            from app.channels.reference import load_reference
+
+            load_reference()
+            create_agent("admin-panne", "admin", PASSWORD, name="Admin Panne")
+            create_agent("guichet-panne", "counter_agent", PASSWORD, name="Guichet Panne", site_code="mairie-02")
+            db.session.commit()
+        clients = {}
+        for login in ("admin-panne", "guichet-panne"):
+            clients[login] = app.test_client()
+            assert sign_in(clients[login], login).status_code == 302
+        yield app, server, clients
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        server.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+FORMS = [  # (who, URL, form): the forms people post, searches of residents included
+    ("admin-panne", "/audit/", {"resident": "Martin"}),
+    ("admin-panne", "/privacy/", {"q": "Martin"}),
+    ("guichet-panne", "/contacts/search", {"q": "Martin"}),
+    ("guichet-panne", "/contacts/quick", {"last_name": "Martin", "first_name": "Lou"}),
+    ("guichet-panne", "/tickets/new?anonymous=1", {"status": "closed"}),
+]
+
+
+def test_forms_posted_while_postgresql_stops_and_starts_get_the_french_page_then_work_again(own_postgres_app):
+    app, server, clients = own_postgres_app
+    for who, url, data in FORMS:  # the pool holds live connections when the server goes
+        assert clients[who].post(url, data=data).status_code < 500, url
+    for _round in range(2):
+        server.stop()
+        for who, url, data in FORMS:
+            _assert_unavailable_page(clients[who].post(url, data=data), f"POST {url}")
+        server.start()
+        for who, url, data in FORMS:
+            response = clients[who].post(url, data=data)
+            assert response.status_code in (200, 302, 400), (url, response.status_code)
+            assert "Service momentanément indisponible" not in response.get_data(as_text=True), url
+
+
+def test_the_database_going_away_during_a_request_still_ends_on_a_french_page(own_postgres_app):
+    """The server stops after the request's transaction began: closing the session at teardown fails, and
+    must not turn the answer into an English « Internal Server Error »."""
+    from app.channels.models import Site
+
+    app, server, clients = own_postgres_app
+    original = app.view_functions["privacy.index"]
+
+    def outage():
+        db.session.execute(db.select(Site.id).limit(1)).all()  # a transaction is open on a pooled connection
+        server.stop()
+        return "lu avant la panne"
+
+    app.view_functions["privacy.index"] = outage  # the app has served requests: no new route may be added
+    try:
+        response = clients["admin-panne"].post("/privacy/")
+    finally:
+        app.view_functions["privacy.index"] = original
+    assert response.status_code == 200 and response.get_data(as_text=True) == "lu avant la panne"
+    server.start()
+    assert clients["admin-panne"].post("/audit/", data={"resident": "Martin"}).status_code == 200

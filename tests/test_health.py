@@ -1,5 +1,6 @@
 """`/health` for monitoring: 503 with French reasons when the facts or the scheduler's heartbeat are stale."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -73,3 +74,32 @@ def test_the_limit_is_read_from_the_environment(monkeypatch, database_url):
     monkeypatch.setenv("RELAIS_HEALTH_MAX_AGE", "cinq minutes")
     with pytest.raises(RuntimeError, match="RELAIS_HEALTH_MAX_AGE"):
         create_app(base_config(database_url))
+
+
+def test_just_after_start_health_says_demarrage_then_the_usual_reasons(app, client, redis_conn):
+    """`make run`: pages answer at once while the worker's scheduler and the first facts take seconds."""
+    app.config.update(HEALTH_STARTUP_GRACE=60, STARTED_AT=time.monotonic())
+    response = client.get("/health")
+    body = response.get_json()
+    assert response.status_code == 503 and body["status"] == "démarrage"
+    [reason] = body["reasons"]
+    assert reason.startswith("Relais en démarrage depuis ") and "délai de grâce de 60 s" in reason
+    assert client.get("/health/live").status_code == 200
+    build_cron(redis_conn, []).heartbeat()
+    bring_facts_up_to_date()
+    assert client.get("/health").status_code == 200  # ready before the end of the grace period: said at once
+    app.config["STARTED_AT"] -= 61  # the grace period is bounded: past it, the usual reasons
+    redis_conn.flushdb()
+    assert client.get("/health").get_json()["reasons"] == ["Aucun planificateur des tâches périodiques en marche."]
+
+
+def test_the_grace_period_is_read_from_the_environment(monkeypatch, database_url):
+    from app import create_app
+    from tests.conftest import base_config
+
+    config = {k: v for k, v in base_config(database_url).items() if k != "HEALTH_STARTUP_GRACE"}
+    monkeypatch.setenv("RELAIS_HEALTH_STARTUP_GRACE", "30")
+    assert create_app(config).config["HEALTH_STARTUP_GRACE"] == 30
+    monkeypatch.setenv("RELAIS_HEALTH_STARTUP_GRACE", "３０")
+    with pytest.raises(RuntimeError, match="RELAIS_HEALTH_STARTUP_GRACE"):
+        create_app(config)

@@ -1,5 +1,7 @@
 """French labels of audit actions, for the audit pages."""
 
+from app.digits import is_ascii_number
+
 ACTION_LABELS = {
     "login.success": "Connexion",
     "login.failed": "Échec de connexion",
@@ -100,7 +102,7 @@ def object_text(object_type: str | None, object_id, references: dict | None = No
         return label
     if object_type == "ticket" and references and str(object_id) in references:
         return f"{label} {references[str(object_id)]}"
-    return f"{label} n° {object_id}" if str(object_id).isdigit() else f"{label} « {object_id} »"
+    return f"{label} n° {object_id}" if is_ascii_number(str(object_id)) else f"{label} « {object_id} »"
 
 
 def _value_text(value, field_labels: dict) -> str:

@@ -9,6 +9,7 @@ from app.audit.models import AuditEntry
 from app.auth.models import Agent
 from app.contacts.models import Resident
 from app.contacts.normalise import name_key
+from app.digits import is_ascii_number
 from app.extensions import db
 from app.tickets.models import Ticket
 from app.timeutil import paris_day_bounds
@@ -34,7 +35,7 @@ def _agent_clause(text: str):
 
 def _resident_clause(text: str):
     text = text.strip()
-    if text.isdigit():
+    if is_ascii_number(text):
         return AuditEntry.resident_id == int(text)
     key = name_key(text)
     if not key:
@@ -81,7 +82,7 @@ def agent_names(agent_ids) -> dict[int, str]:
 
 def ticket_references(entries) -> dict[str, str]:
     """{ticket id as text: reference} of the tickets these entries are about (one query)."""
-    from_ids = {e.object_id for e in entries if e.object_type == "ticket" and (e.object_id or "").isdigit()}
+    from_ids = {e.object_id for e in entries if e.object_type == "ticket" and is_ascii_number(e.object_id)}
     if not from_ids:
         return {}
     rows = db.session.execute(db.select(Ticket.id, Ticket.reference).where(Ticket.id.in_([int(i) for i in from_ids])))

@@ -8,10 +8,9 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 from app.auth.services import MIN_PASSWORD_LENGTH
 from app.cardnumbers import refuse_card_number
 from app.config import ROLE_LABELS
+from app.digits import optional_ascii_int
 
-
-def _coerce_site(value):
-    return int(value) if value not in (None, "", "None") else None
+_coerce_site = optional_ascii_int
 
 
 class _PasswordFields:

@@ -4,8 +4,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
-    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -20,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.cardnumbers import refuse_card_number
 from app.channels.labels import AVAILABILITY_LABELS, OWNER_LABELS, OWNER_TITLE, SITE_KIND_LABELS
 from app.channels.services import CODE_PATTERN, CODE_RULE
+from app.digits import AsciiDateField, AsciiIntegerField
 
 REQUIRED = "Ce champ est obligatoire."
 
@@ -63,7 +62,7 @@ class MultiCheckboxField(SelectMultipleField):
 class ChannelForm(ReferenceForm):
     code = _code_field(40)
     label = _label_field(200)
-    sort_order = IntegerField("Ordre d'affichage", default=0, validators=[
+    sort_order = AsciiIntegerField("Ordre d'affichage", default=0, validators=[
         Optional(), NumberRange(0, 999, message="Un nombre de 0 à 999.")])
     requires_device = BooleanField("Dispositif obligatoire (borne, tablette ou poste double écran)")
     requires_family_number = BooleanField("Numéro de famille Facil'Familles obligatoire")
@@ -76,12 +75,12 @@ class SiteForm(ReferenceForm):
     code = _code_field(40)
     label = _label_field(200)
     kind = SelectField("Type de site", choices=choices(SITE_KIND_LABELS.items()))
-    arrondissement = IntegerField("Arrondissement", validators=[
+    arrondissement = AsciiIntegerField("Arrondissement", validators=[
         Optional(), NumberRange(1, 20, message="Un nombre de 1 à 20.")])
     postal_code = StringField("Code postal", validators=[
-        Optional(), Regexp(r"^\d{5}$", message="Le code postal compte 5 chiffres.")])
+        Optional(), Regexp(r"^[0-9]{5}$", message="Le code postal compte 5 chiffres.")])
     device_ids = MultiCheckboxField("Dispositifs présents sur le site", coerce=int)
-    devices_changed_on = DateField(
+    devices_changed_on = AsciiDateField(
         "Date d'installation ou de retrait", validators=[Optional()],
         description="Jour où les dispositifs cochés ont été installés ou les décochés retirés (aujourd'hui si "
                     "vide) : les tickets sont vérifiés avec l'équipement du site au jour de leur ouverture.")
@@ -109,8 +108,8 @@ class ProcedureForm(ReferenceForm):
         Optional(), Length(max=500, message="500 caractères au plus."),
         URL(require_tld=True, message="Adresse web invalide (https://…)."),
         Regexp(r"^https?://", message="L'adresse commence par https:// ou http://.")])
-    active_from = DateField("Active à partir du", validators=[Optional()])
-    active_to = DateField("Active jusqu'au", validators=[Optional()])
+    active_from = AsciiDateField("Active à partir du", validators=[Optional()])
+    active_to = AsciiDateField("Active jusqu'au", validators=[Optional()])
     submit = SubmitField("Enregistrer")
 
     def validate_active_to(self, field):
@@ -123,6 +122,10 @@ class ProcedureFilterForm(FlaskForm):
 
     class Meta:
         csrf = False
+        locales = ("fr_FR", "fr")
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)  # WTForms' own French messages, without Babel
 
     q = StringField("Rechercher (code, libellé, domaine)", validators=[Optional(), Length(max=100)])
     status = SelectField("État", choices=choices([("", "Toutes"), ("active", "Actives"), ("inactive", "Désactivées")]),

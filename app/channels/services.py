@@ -182,7 +182,7 @@ def _site_values(label, kind, arrondissement, postal_code, devices) -> dict:
     if arrondissement is not None and not 1 <= int(arrondissement) <= 20:
         raise ReferenceDataError("L'arrondissement est un nombre de 1 à 20.", field="arrondissement")
     postal_code = _text(postal_code, "postal_code", 10, required=False)
-    if postal_code and not re.fullmatch(r"\d{5}", postal_code):
+    if postal_code and not re.fullmatch(r"[0-9]{5}", postal_code):
         raise ReferenceDataError("Le code postal compte 5 chiffres.", field="postal_code")
     return {"label": _text(label, "label", 200), "kind": kind, "arrondissement": arrondissement,
             "postal_code": postal_code, "devices": list(devices)}

@@ -27,6 +27,7 @@ from app.contacts.services import (
     quick_create_resident,
     update_resident,
 )
+from app.digits import ascii_int
 from app.extensions import db
 from app.redirects import safe_next
 
@@ -133,10 +134,7 @@ def edit(resident_id: int):
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return value if isinstance(value, int) else ascii_int(value)
 
 
 @editors_only

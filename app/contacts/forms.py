@@ -1,12 +1,13 @@
 """Resident forms: search, full record, quick create, merge. Rules live in the services."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.contacts.models import ACCESSIBILITY_NEEDS
+from app.digits import AsciiDateField, refuse_foreign_digits
 
 CIVILITIES = [SelectChoice(v, label) for v, label in (("", "—"), ("Mme", "Madame"), ("M.", "Monsieur"), ("Mx", "Mx"))]
 LANGUAGES = [SelectChoice(v, label) for v, label in (
@@ -30,14 +31,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class FrenchDateField(DateField):
-    """A date field whose parse error is in French and names the field."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(f"{self.label.text} : saisissez une date valide (jj/mm/aaaa).") from exc
+FrenchDateField = AsciiDateField  # a date field whose parse error is in French and names the field
 
 
 class BlankSelectField(SelectField):
@@ -49,7 +43,8 @@ class BlankSelectField(SelectField):
 
 class SearchForm(FlaskForm):
     q = StringField("Rechercher un usager", validators=[DataRequired("Saisissez un nom, un téléphone, un e-mail "
-                                                                     "ou une référence."), Length(max=200)])
+                                                                     "ou une référence."), Length(max=200),
+                                                     refuse_foreign_digits])
 
 
 class ResidentForm(FlaskForm):

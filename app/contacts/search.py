@@ -42,6 +42,7 @@ from app.contacts.queries import (
     prebuilt_rows,
 )
 from app.contacts.similarity import covers, similarity, word_similarity
+from app.digits import foreign_digits_message
 from app.extensions import db
 
 MIN_NAME_CHARS = 3
@@ -272,9 +273,13 @@ def _trigram_matches_sqlite(key: str, limit: int, exclude: set[int]) -> list[Fou
 def search_residents(q: str, limit: int = 20) -> list[FoundResident]:
     """Live residents matching what was typed, best match first.
 
-    Raises SearchQueryError when the text is too short to search a name.
+    Raises SearchQueryError when the text is too short to search a name, or holds digits other than 0-9
+    ('²', '①', '１２': a typo or another keyboard; no identifier is written so).
     """
     raw = (q or "").strip()[:200]
+    foreign = foreign_digits_message(raw, "Recherche")
+    if foreign:
+        raise SearchQueryError(foreign)
     postgresql = is_postgresql()
     identifiers, parameters = _identifier_parameters(raw) if raw and may_be_identifier(raw) else (None, {})
     only_identifiers = "@" in raw or (looks_like_phone(raw) and not any(c.isalpha() for c in raw))

@@ -22,6 +22,7 @@ from app.contacts.normalise import (
     normalise_email,
     normalise_phone,
 )
+from app.digits import is_ascii_number
 from app.extensions import db
 from app.timeutil import as_utc, utcnow
 
@@ -71,7 +72,7 @@ def clean_resident_values(values: dict) -> dict:
 
 def paris_arrondissement(postal_code: str | None) -> int | None:
     """75012 -> 12 (75116 -> 16); None outside Paris."""
-    if postal_code and len(postal_code) == 5 and postal_code.isdigit() and postal_code.startswith("75"):
+    if postal_code and len(postal_code) == 5 and is_ascii_number(postal_code) and postal_code.startswith("75"):
         number = int(postal_code[2:])
         if number == 116:
             return 16

@@ -10,7 +10,7 @@ from app.auth.sessions import note_resident_looked_up, residents_looked_up
 from app.contacts import edit_views
 from app.contacts.blueprint import new_blueprint, readers_only, ticket_url
 from app.contacts.forms import FIELD_TITLES, NEED_LABELS, QuickCreateForm, SearchForm
-from app.contacts.labels import HISTORY_ACTIONS, change_value
+from app.contacts.labels import HISTORY_ACTIONS, change_value, namesake_hints
 from app.contacts.models import Resident
 from app.contacts.normalise import display_phone, looks_like_phone
 from app.contacts.queries import (
@@ -60,6 +60,7 @@ def search():
             form.q.errors.append(exc.message)
         db.session.commit()
     return render_template("contacts/search.html", form=form, results=results, total=total, shown=SHOWN,
+                           hints=namesake_hints(results or []),
                            count_limit=COUNT_LIMIT, quick=_quick_form_for(form.q.data or ""))
 
 
@@ -74,13 +75,15 @@ def search_live():
         db.session.commit()
         return jsonify(results=[], message=exc.message)
     db.session.commit()
-    return jsonify(results=[_summary(r) for r in results],
+    hints = namesake_hints(results)
+    return jsonify(results=[_summary(r, hints.get(r.id, "")) for r in results],
                    message="" if results else "Aucun usager trouvé.")
 
 
-def _summary(resident: FoundResident) -> dict:
+def _summary(resident: FoundResident, hint: str = "") -> dict:
     details = [display_phone(resident.phone), resident.email or "",
-               resident.birth_date.strftime("%d/%m/%Y") if resident.birth_date else "", resident.postal_code or ""]
+               resident.birth_date.strftime("%d/%m/%Y") if resident.birth_date else "", resident.postal_code or "",
+               f"({hint})" if hint else ""]
     return {"id": resident.id, "name": f"{resident.last_name.upper()} {resident.first_name}".strip(),
             "detail": " · ".join(d for d in details if d), "url": url_for("contacts.show", resident_id=resident.id)}
 

@@ -1,10 +1,11 @@
 """Forms of the privacy pages."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from app.cardnumbers import refuse_card_number
+from app.digits import AsciiIntegerField, refuse_foreign_digits
 from app.privacy.settings import SPECS
 
 
@@ -13,7 +14,7 @@ class ResidentLookupForm(FlaskForm):
 
     q = StringField("Usager (numéro, nom, e-mail ou téléphone)",
                     validators=[DataRequired("Saisissez un numéro, un nom, un e-mail ou un téléphone."),
-                                Length(max=120)])
+                                Length(max=120), refuse_foreign_digits])
 
 
 class AnonymiseForm(FlaskForm):
@@ -26,7 +27,7 @@ class AnonymiseForm(FlaskForm):
 
 
 def _setting_field(spec):
-    return IntegerField(spec.label, description=spec.hint, default=spec.default, validators=[
+    return AsciiIntegerField(spec.label, description=spec.hint, default=spec.default, validators=[
         InputRequired("Saisissez un nombre de jours."),
         NumberRange(spec.minimum, spec.maximum, f"Entre {spec.minimum} et {spec.maximum} jours.")])
 

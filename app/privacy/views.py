@@ -13,6 +13,7 @@ from app.contacts.reads import record_search, without_lone_surrogates
 from app.extensions import db
 from app.privacy.export import export_resident
 from app.privacy.forms import AnonymiseForm, ResidentLookupForm, RetentionSettingsForm, RunRetentionForm
+from app.privacy.present import readable_export
 from app.privacy.queries import find_residents
 from app.privacy.retention import apply_retention
 from app.privacy.services import AnonymisationError, anonymise_resident
@@ -47,7 +48,7 @@ def index():
 def resident(resident_id):
     """Everything held about one resident, as a readable page (audited as an export)."""
     row = _resident_or_404(resident_id)
-    data = export_resident(row, request_actor(), "html")
+    data = readable_export(export_resident(row, request_actor(), "html"))
     db.session.commit()
     return render_template("privacy/resident.html", resident=row, data=data, anonymise_form=AnonymiseForm())
 

@@ -3,19 +3,19 @@
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectMultipleField, SubmitField
+from wtforms import SelectMultipleField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.digits import AsciiDateField
 
-class FrenchDateField(DateField):
-    """A date field whose parse error is in French."""
 
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError("Date invalide : utilisez le sélecteur ou le format AAAA-MM-JJ.") from exc
+class FrenchDateField(AsciiDateField):
+    """A date field whose parse error is in French (digits 0-9 only)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("invalid", "Date invalide : utilisez le sélecteur ou le format AAAA-MM-JJ.")
+        super().__init__(label, validators, **kwargs)
 
 
 class ChoicesField(SelectMultipleField):

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.actor import Actor
 from app.audit.services import record
 from app.cardnumbers import contains_card_number
+from app.digits import ascii_int
 from app.extensions import db
 from app.telephony.callids import stored_call_id
 from app.telephony.cti import CtiEvent
@@ -172,9 +173,10 @@ def attach_ticket(call: Call, ticket) -> Call:
 
 def call_to_log(raw_call_id: str | None, agent) -> Call | None:
     """The call named by the ticket form's `call` argument, when it is the agent's own and has no ticket yet."""
-    if not raw_call_id or not str(raw_call_id).isdigit():
+    call_id = ascii_int(str(raw_call_id or ""))
+    if call_id is None:
         return None
-    call = db.session.get(Call, int(raw_call_id))
+    call = db.session.get(Call, call_id)
     if call is None or call.agent_id != agent.id or call.ticket_id is not None:
         return None
     return call

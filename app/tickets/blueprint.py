@@ -17,6 +17,7 @@ from app.tickets.pickers import (  # noqa: F401 - the views' helpers, in one imp
     paying_procedure_ids,
     procedure_label,
     profile_for,
+    required_fields,
 )
 from app.tickets.queries import get_ticket
 
@@ -25,11 +26,11 @@ def new_blueprint() -> Blueprint:
     """An empty tickets blueprint; `views.build_blueprint` puts the pages on it (one per app)."""
     return Blueprint("tickets", __name__, url_prefix="/tickets")
 
-# What a new ticket starts as: a counter visit or a call is usually dealt with at once. The outcome is
-# the agent's to choose: a rushed save records no success nobody saw.
-ROLE_DEFAULTS = {"counter_agent": {"status": "closed"},
-                 "operator_3975": {"status": "closed"},
-                 "facil_familles": {"status": "open"}}
+# What a new ticket starts as. At the counter the status, the procedure and the device are the agent's to
+# choose (issue 24): a rushed save records neither a closed visit nor a kiosk nobody chose. A 3975 call is
+# logged once it is over (shown « Clos », changeable); a Facil'Familles request opens as one to work on.
+# The outcome is always the agent's: a rushed save records no success nobody saw.
+ROLE_DEFAULTS = {"counter_agent": {}, "operator_3975": {"status": "closed"}, "facil_familles": {"status": "open"}}
 
 
 def _can_view(agent, ticket) -> bool:

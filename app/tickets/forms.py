@@ -2,20 +2,17 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.meta import DefaultMeta
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.cardnumbers import refuse_card_number
 from app.channels.labels import OWNER_LABELS, OWNER_TITLE
+from app.digits import AsciiDateField, optional_ascii_int, refuse_foreign_digits
 from app.tickets.labels import DIGITAL_CHOICE_LABELS, MODE_LABELS, OUTCOME_LABELS, STATUS_LABELS
 
-
-def optional_int(value):
-    """'' or None -> None, '12' -> 12 (select fields whose first choice is « — »)."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+optional_int = optional_ascii_int  # select fields whose first choice is « — »: '' -> None, '12' -> 12
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -28,6 +25,12 @@ def _choices(labels: dict, blank: str = "—") -> list[SelectChoice]:
 
 
 INITIAL_STATUSES = ("open", "in_progress", "waiting_resident", "resolved", "closed")
+NOTES_LIMIT = 5000
+REQUIRED_MESSAGES = {
+    "procedure_id": "Démarche : choisissez la démarche faite avec l'usager.",
+    "device_id": "Dispositif : choisissez le dispositif utilisé (borne, tablette, poste double écran).",
+    "status": "Statut : choisissez le statut du ticket.",
+}
 
 
 class TicketForm(FlaskForm):
@@ -43,8 +46,9 @@ class TicketForm(FlaskForm):
     outcome = SelectField("Résultat", choices=_choices(OUTCOME_LABELS), default="", validate_choice=False)
     digital_choice = SelectField("L'usager avait-il une autre solution que le numérique ?",
                                  choices=_choices(DIGITAL_CHOICE_LABELS), default="", validate_choice=False)
-    status = SelectField("Statut", choices=choices((s, STATUS_LABELS[s]) for s in INITIAL_STATUSES), default="",
-                         validate_choice=False)
+    status = SelectField("Statut", choices=choices([("", "— choisir —")]
+                                                  + [(s, STATUS_LABELS[s]) for s in INITIAL_STATUSES]),
+                         default="", validate_choice=False)
     payment_assisted = BooleanField("La démarche comporte un paiement que j'ai accompagné")
     protocol_confirmed = BooleanField("Je confirme le protocole de paiement : l'usager a saisi lui-même ses "
                                       "coordonnées bancaires et je ne les ai pas notées")
@@ -54,8 +58,19 @@ class TicketForm(FlaskForm):
                                          validators=[Optional(), Length(max=250), refuse_card_number])
     family_number = StringField("Numéro de famille Facil'Familles",
                                 validators=[Optional(), Length(max=40), refuse_card_number])
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000), refuse_card_number])
+    notes = TextAreaField("Notes", validators=[
+        Optional(), Length(max=NOTES_LIMIT, message=f"Notes : {NOTES_LIMIT:,} caractères au plus ; raccourcissez "
+                                                    "le texte (rien n'a été enregistré).".replace(",", "\u202f")),
+        refuse_card_number], render_kw={"maxlength": NOTES_LIMIT})
     version = HiddenField()
+
+    def require(self, names) -> None:
+        """Make `names` required, each refused empty with a message naming it (per role: `pickers.ROLE_REQUIRED`)."""
+        for name in names:
+            field = self[name]
+            # A new list: the class-level validators are shared by every form instance.
+            field.validators = [InputRequired(REQUIRED_MESSAGES[name]), *field.validators]
+            field.flags.required = True
 
     def service_values(self, fields) -> dict:
         """The submitted values of `fields`, '' as None, ready for the services."""
@@ -79,7 +94,10 @@ class TransferForm(FlaskForm):
     channel_id = SelectField("Vers le canal", coerce=optional_int, validate_choice=False)
     site_id = SelectField("Vers le site", coerce=optional_int, validate_choice=False)
     device_id = SelectField("Dispositif (facultatif)", coerce=optional_int, validate_choice=False)
-    note = TextAreaField("Note de transfert", validators=[Optional(), Length(max=5000), refuse_card_number])
+    note = TextAreaField("Note de transfert", validators=[
+        Optional(), Length(max=NOTES_LIMIT, message=f"Note de transfert : {NOTES_LIMIT:,} caractères au plus ; "
+                                                    "raccourcissez le texte.".replace(",", "\u202f")),
+        refuse_card_number], render_kw={"maxlength": NOTES_LIMIT})
     version = HiddenField()
 
 
@@ -89,7 +107,7 @@ class FindResidentForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Usager : nom, téléphone, e-mail ou référence", validators=[Optional(), Length(max=200)],
+    q = StringField("Usager : nom, téléphone, e-mail ou référence", validators=[Optional(), Length(max=200), refuse_foreign_digits],
                     render_kw={"autofocus": True, "autocomplete": "off"})
 
 
@@ -98,6 +116,10 @@ class TicketSearchForm(FlaskForm):
 
     class Meta:
         csrf = False
+        locales = ("fr_FR", "fr")
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)  # WTForms' own French messages, without Babel
 
     channel_id = SelectField("Canal", coerce=optional_int, validate_choice=False)
     site_id = SelectField("Site", coerce=optional_int, validate_choice=False)
@@ -105,8 +127,12 @@ class TicketSearchForm(FlaskForm):
                                                   + list(STATUS_LABELS.items())))
     procedure_id = SelectField("Démarche", coerce=optional_int, validate_choice=False)
     owner = SelectField(OWNER_TITLE, choices=choices([("", "Tous"), *OWNER_LABELS.items()]))
-    date_from = DateField("Du", validators=[Optional()])
-    date_to = DateField("Au", validators=[Optional()])
+    date_from = AsciiDateField("Du", validators=[Optional()])
+    date_to = AsciiDateField("Au", validators=[Optional()])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("Au : la fin de la période précède son début (Du) ; inversez les deux dates.")
 
     FIELDS = ("channel_id", "site_id", "status", "procedure_id", "owner", "date_from", "date_to")
 

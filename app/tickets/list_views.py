@@ -77,11 +77,11 @@ def _search_form() -> TicketSearchForm:
 def _search_filters(form) -> TicketFilters:
     status = form.status.data or ""
     statuses = OPEN_STATUSES if status == "active" else valid_statuses([status])
-    valid = form.validate()
+    form.validate()  # a date that does not parse is None; a reversed period is kept: it finds nothing, and says why
     return TicketFilters(
         channel_id=form.channel_id.data, site_id=form.site_id.data, statuses=statuses,
         procedure_id=form.procedure_id.data, owner=form.owner.data or None,
-        date_from=form.date_from.data if valid else None, date_to=form.date_to.data if valid else None,
+        date_from=form.date_from.data, date_to=form.date_to.data,
         extra=[ticket_visibility_clause(current_user, Ticket)])
 
 
@@ -94,7 +94,7 @@ def search():
     except ValueError:
         abort(400)
     return _render_list("Rechercher des tickets", filters, "tickets.search", form=form,
-                        xlsx_limit=current_app.config["TICKET_XLSX_MAX_ROWS"])
+                        xlsx_limit=current_app.config["TICKET_XLSX_MAX_ROWS"]), 400 if form.date_from.errors or form.date_to.errors else 200
 
 
 @role_required(*TICKET_LIST_ROLES)

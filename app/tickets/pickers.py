@@ -28,6 +28,19 @@ ROLE_FIELDS = {
                        "requested_service_text", "notes"),
 }
 
+# Fields a role's new ticket cannot be saved without, checked by the form and named in its message: a counter
+# facilitation is counted by procedure and device (the dashboards), every ticket by its status.
+ROLE_REQUIRED = {
+    "counter_agent": ("procedure_id", "device_id", "status"),
+    "operator_3975": ("status",),
+    "facil_familles": ("status",),
+}
+
+
+def required_fields(role: str, fields) -> tuple[str, ...]:
+    """The fields of a role's new-ticket form the agent must choose (those of ROLE_REQUIRED it shows)."""
+    return tuple(name for name in ROLE_REQUIRED.get(role, ()) if name in fields)
+
 
 @dataclass
 class Profile:
@@ -112,7 +125,9 @@ def fill_pickers(form, devices: list[Device], include_procedure: int | None = No
     snapshot = reference_snapshot()
     form.procedure_id.choices, form.requested_procedure_id.choices = _procedure_choices(
         snapshot, paris_day(utcnow()), include_procedure, include_requested)
-    form.device_id.choices = choices([(d.id, d.label) for d in devices] or [("", "— aucun —")])
+    # No device chosen for the agent: the first of the list would be counted whatever was used.
+    form.device_id.choices = choices([("", "— choisir —" if devices else "— aucun —")]
+                                     + [(d.id, d.label) for d in devices])
     for field in (form.procedure_id, form.requested_procedure_id):
         attach(snapshot.procedure(_chosen_id(field)))
 

@@ -15,6 +15,7 @@ from sqlalchemy import literal_column, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
+from app.digits import is_ascii_number
 from app.extensions import db
 from app.tickets.models import TicketSequence
 
@@ -45,7 +46,7 @@ def _highest_given(connection, year: int) -> int:
     reference = connection.execute(text(
         "SELECT reference FROM tickets WHERE reference LIKE :prefix ORDER BY length(reference) DESC, "
         "reference DESC LIMIT 1"), {"prefix": f"{year}-%"}).scalar()
-    number = int(reference.split("-", 1)[1]) if reference and reference.split("-", 1)[1].isdigit() else 0
+    number = int(reference.split("-", 1)[1]) if reference and is_ascii_number(reference.split("-", 1)[1]) else 0
     return max(counter or 0, number)
 
 

@@ -25,6 +25,11 @@ def new_submission_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def form_token(given: str | None) -> str:
+    """The token of a form rendering: the one of its URL when well formed (Back, a refused post), else a new one."""
+    return given if given and _TOKEN.match(given) else new_submission_token()
+
+
 def submitted_ticket(token: str | None) -> Ticket | None:
     """The ticket a form with this token already created, if any."""
     if not token or not _TOKEN.match(token):
@@ -32,13 +37,21 @@ def submitted_ticket(token: str | None) -> Ticket | None:
     return db.session.execute(db.select(Ticket).where(Ticket.submission_token == token)).scalar_one_or_none()
 
 
-def log_ticket_once(values: dict, agent, token: str | None, *, actor: Actor | None = None) -> tuple[Ticket, bool]:
+def log_ticket_once(values: dict, agent, token: str | None, *, actor: Actor | None = None,
+                    refused: bool = False) -> tuple[Ticket, bool]:
     """`log_ticket`, unless a form with this token already created a ticket: returns (ticket, created).
 
     Without a well-formed token it is plain `log_ticket`. Raises TicketError like `log_ticket` (unless the
     token's ticket exists: a form already saved is given back whatever its second post says). A new ticket
     is audited for `actor` (who and from where), by default `agent` with no address.
+    `refused`: the form itself refused the post (its fields say why): a form already saved is still given
+    back (Back after a save shows it again, emptied or not), otherwise TicketError with no further problem.
     """
+    if refused:
+        earlier = submitted_ticket(token)
+        if earlier is None:
+            raise TicketError([])
+        return earlier, False
     if not token or not _TOKEN.match(token):
         ticket = log_ticket(values, agent)
     else:

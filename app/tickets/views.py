@@ -15,8 +15,10 @@ from app.auth.access import (
 )
 from app.auth.current import request_actor
 from app.auth.sessions import residents_looked_up
+from app.contacts.labels import namesake_hints
 from app.contacts.queries import FoundResident, SearchQueryError, found_live_resident
 from app.contacts.reads import record_read, search_for
+from app.digits import ascii_int
 from app.extensions import db
 from app.telephony.services import attach_ticket, call_to_log, ticket_values_for_call
 from app.tickets import edit_views, export_views, import_views, list_views
@@ -29,6 +31,7 @@ from app.tickets.blueprint import (
     new_blueprint,
     paying_procedure_ids,
     profile_for,
+    required_fields,
     ticket_or_404,
 )
 from app.tickets.checks import TicketError
@@ -36,16 +39,16 @@ from app.tickets.forms import FindResidentForm, StatusForm, TicketForm
 from app.tickets.labels import change_lines, display_value, kind_label, procedure_owner
 from app.tickets.queries import journey, ticket_events
 from app.tickets.reads import record_ticket_read
-from app.tickets.submissions import log_ticket_once, new_submission_token
+from app.tickets.submissions import form_token, log_ticket_once, submitted_ticket
 from app.tickets.workflow import ACTION_LABELS, allowed_transitions
 
 
 def _resident_from_args() -> FoundResident | None:
     """The live resident of `?resident_id=` (followed to the survivor of a merge) as a row; 404 if none."""
-    raw = request.values.get("resident_id", "")
-    if not raw.isdigit():
+    resident_id = ascii_int(request.values.get("resident_id", ""))
+    if resident_id is None:
         return None
-    resident = found_live_resident(int(raw))
+    resident = found_live_resident(resident_id)
     if resident is None:
         abort(404)
     return resident
@@ -66,7 +69,7 @@ def _find_resident_page(profile):
         if len(results) == 1:
             return redirect(url_for("tickets.new", resident_id=results[0].id))
     return render_template("tickets/find_resident.html", finder=finder, results=results, error=error, q=q,
-                           profile=profile)
+                           profile=profile, hints=namesake_hints(results))
 
 
 @login_required
@@ -85,29 +88,32 @@ def new():
     defaults = dict(ROLE_DEFAULTS[current_user.role])
     if resident is not None and resident.family_number:
         defaults["family_number"] = resident.family_number
-    form = TicketForm(data=defaults | {"submission_token": new_submission_token()})
+    # The token belongs to this rendering of the form, and is in its URL (`?form=`): Back after a save shows
+    # the same rendering again, whose token is spent (static/js/tickets.js puts it in the address bar).
+    token = form_token(request.args.get("form"))
+    form = TicketForm(data=defaults | {"submission_token": token})
     fill_pickers(form, profile.devices)
     fields = list(profile.fields) + (["payment_assisted", "protocol_confirmed"] if profile.payment else [])
     keep_only(form, fields)
+    form.require(required_fields(current_user.role, fields))
     getattr(form, profile.fields[0]).render_kw = {"autofocus": True}
     problems: list[str] = []
-    if form.validate_on_submit():
-        values = form.service_values(fields)
-        if "device_id" in values and values["device_id"] is None and profile.devices:
-            values["device_id"] = profile.devices[0].id  # the station's device unless another is chosen
-        values.update(channel_id=profile.channel.id, site_id=profile.site.id, anonymous=resident is None,
-                      resident_id=resident.id if resident else None)
+    if form.is_submitted():
+        refused = not form.validate()
+        values = {} if refused else form.service_values(fields) | {
+            "channel_id": profile.channel.id, "site_id": profile.site.id, "anonymous": resident is None,
+            "resident_id": resident.id if resident else None}
         call = call_to_log(request.args.get("call"), current_user)  # logged from the caller's panel
-        if call is not None:
+        if call is not None and not refused:
             values = ticket_values_for_call(call, values)
         try:
             ticket, created = log_ticket_once(values, current_user, form.submission_token.data,
-                                              actor=request_actor())
+                                              actor=request_actor(), refused=refused)
         except TicketError as exc:
             db.session.rollback()
             attach_errors(form, exc.problems, problems)
         else:
-            if not created:  # the same form posted again (a retry): nothing new is saved
+            if not created:  # the same form posted again (a retry, Back then save): nothing new is saved
                 flash(f"Ce formulaire avait déjà été enregistré : ticket {ticket.reference}. Il n'a pas été "
                       "créé une seconde fois.", "info")
                 return redirect(url_for("tickets.show", ticket_id=ticket.id))
@@ -122,8 +128,11 @@ def new():
     if resident is not None:
         record_read(request_actor(), resident, "ticket_form")
         db.session.commit()
+    saved = submitted_ticket(token) if request.method == "GET" and request.args.get("form") else None
+    form_url = url_for("tickets.new", **{k: v for k, v in request.args.items() if k != "form"}, form=token)
     return render_template("tickets/new.html", form=form, fields=fields, profile=profile, resident=resident,
-                           problems=problems, paying_ids=paying_procedure_ids()), 400 if form.errors else 200
+                           problems=problems, paying_ids=paying_procedure_ids(), saved=saved,
+                           form_url=form_url), 400 if form.errors else 200
 
 
 @login_required

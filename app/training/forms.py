@@ -2,10 +2,11 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.digits import AsciiDateField, AsciiIntegerField
 from app.training.labels import POLICY_LABELS, SCOPE_LABELS
 
 
@@ -16,7 +17,7 @@ def choices(pairs) -> list[SelectChoice]:
 
 class RecordForm(FlaskForm):
     module = SelectField("Module", validators=[DataRequired("Choisissez le module.")])
-    trained_on = DateField("Date de la session", validators=[DataRequired("Date obligatoire (JJ/MM/AAAA).")],
+    trained_on = AsciiDateField("Date de la session", validators=[DataRequired("Date obligatoire (JJ/MM/AAAA).")],
                            format="%Y-%m-%d")
     trainer = StringField("Formateur ou organisme", validators=[Optional(), Length(max=200)])
 
@@ -32,7 +33,7 @@ class ModuleForm(FlaskForm):
     code = StringField("Code", validators=[Optional(), Length(max=40)])
     title = StringField("Intitulé", validators=[DataRequired("Intitulé obligatoire."), Length(max=200)])
     description = TextAreaField("Ce que le module couvre", validators=[Optional(), Length(max=2000)])
-    validity_months = IntegerField("Validité (mois ; vide : sans limite)",
+    validity_months = AsciiIntegerField("Validité (mois ; vide : sans limite)",
                                    validators=[Optional(), NumberRange(1, 240, "Entre 1 et 240 mois.")])
     active = BooleanField("Actif", default=True)
 

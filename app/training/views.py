@@ -11,6 +11,7 @@ from app.auth.access import TRAINING_SUPERVISORS, can_manage_training, can_view_
 from app.auth.current import request_actor
 from app.auth.guards import role_required
 from app.channels.queries import list_active_sites
+from app.digits import ascii_int
 from app.extensions import db
 from app.training import admin_views
 from app.training.blueprint import (
@@ -46,7 +47,7 @@ def my_record():
 def agents():
     """Agents who log tickets with each module's status; the trainings expiring within 30 days or expired."""
     sites = list_active_sites()
-    site_id = request.args.get("site", type=int)
+    site_id = ascii_int(request.args.get("site"))
     if site_id not in {site.id for site in sites}:
         site_id = None  # an unknown site (a stale or typed URL) shows every site
     people = agents_in_scope(site_id)

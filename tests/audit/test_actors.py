@@ -7,7 +7,7 @@ from app.audit.actor import Actor
 from app.audit.models import AuditEntry
 from app.audit.services import record
 from app.audit.tasks import purge_audit_entries
-from app.channels.models import Channel, Procedure, Site
+from app.channels.models import Channel, Device, Procedure, Site
 from app.contacts.models import Resident
 from app.extensions import db
 from app.tickets.models import Ticket
@@ -39,7 +39,7 @@ def test_an_entry_written_in_a_request_carries_the_callers_address(app, referenc
         "version": str(person.version), "seen_change": "0"}).status_code == 302
 
     logged = client.post(f"/tickets/new?resident_id={person.id}", data={
-        "procedure_id": ref(Procedure, "compte-parisien").id, "device_id": "", "status": "open"})
+        "procedure_id": ref(Procedure, "compte-parisien").id, "device_id": ref(Device, "kiosk").id, "status": "open"})
     assert logged.status_code == 302
     ticket = db.session.execute(db.select(Ticket)).scalar_one()
     assert client.get(f"/tickets/{ticket.id}").status_code == 200

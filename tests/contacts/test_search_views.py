@@ -1,5 +1,9 @@
 """The search box: a plain POST form, live results as JSON, the search page, access."""
 
+import re
+
+import pytest
+
 from app.contacts.services import create_resident
 from app.extensions import db
 from tests.conftest import text_of
@@ -76,3 +80,42 @@ def test_managers_may_search_but_not_create(client_as):
     assert "Créer un usager" not in text_of(manager.get("/contacts/"))
     assert manager.post("/contacts/quick", data={"last_name": "X", "contact": "0612345678"}).status_code == 403
     assert manager.get("/contacts/new").status_code == 403
+
+
+def _namesakes(**second):
+    first = create_resident({"last_name": "Fournier", "first_name": "Linh", "postal_code": "75002"})
+    other = create_resident({"last_name": "Fournier", "first_name": "Linh", "postal_code": "75002", **second})
+    db.session.commit()
+    return first, other
+
+
+@pytest.mark.parametrize("second, told_apart_by", [
+    ({}, "fiche n°"),  # nothing else differs: the record number
+    ({"phone": "06 12 34 56 78"}, "tél. …78"),
+    ({"birth_date": "1984-03-02"}, "né(e) en 1984"),
+    ({"account_ref": "CP-200301"}, "compte CP-200301"),
+])
+def test_namesakes_read_differently_in_the_live_results_and_on_the_results_page(client_as, second, told_apart_by):
+    first, other = _namesakes(**second)
+    client = client_as("counter_agent")
+    live = client.post("/contacts/search/live", json={"q": "fournier linh"}).get_json()["results"]
+    shown = {r["id"]: f'{r["name"]} · {r["detail"]}' for r in live}
+    assert set(shown) == {first.id, other.id} and shown[first.id] != shown[other.id]
+    assert "2e arrondissement" in shown[first.id] and told_apart_by in shown[other.id]
+    page = client.post("/contacts/search", data={"q": "fournier linh"}).get_data(as_text=True)
+    rows = [text_of_row for text_of_row in re.findall(r"<tr>.*?</tr>", page, re.S) if "FOURNIER" in text_of_row]
+    assert len(rows) == 2 and rows[0] != rows[1]
+    assert told_apart_by in "".join(rows)
+
+
+def test_a_lone_name_gets_no_namesake_hint(client_as):
+    _lefevre()
+    [result] = client_as("counter_agent").post("/contacts/search/live", json={"q": "lefevre"}).get_json()["results"]
+    assert "(" not in result["detail"]
+
+
+def test_namesakes_read_differently_when_choosing_the_resident_of_a_new_ticket(client_as, reference):
+    first, other = _namesakes(phone="06 12 34 56 78")
+    page = client_as("counter_agent").post("/tickets/new", data={"q": "fournier linh"}).get_data(as_text=True)
+    items = [item for item in re.findall(r"<li>.*?</li>", page, re.S) if "FOURNIER" in item]
+    assert len(items) == 2 and items[0] != items[1] and "tél. …78" in "".join(items)

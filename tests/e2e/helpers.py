@@ -134,11 +134,17 @@ def focus_is_visible(page) -> bool:
 
 
 def log_ticket(page, resident_id: int, procedure: str, notes: str = "") -> str:
-    """From the resident's page, log a ticket for `procedure` (an option's label) with the role's defaults;
-    returns its reference."""
+    """From the resident's page, log a ticket for `procedure` (an option's label), closed, on the site's first
+    device at a counter (the agent chooses them: nothing is chosen in their place); returns its reference."""
     page.goto(f"/contacts/{resident_id}")
     page.get_by_role("link", name="Nouveau ticket").click()
     page.get_by_label("Démarche", exact=True).select_option(label=procedure)
+    device = page.locator("select#device_id")
+    if device.count():
+        device.select_option(index=1)
+    status = page.locator("select#status")
+    if status.count() and not status.input_value():
+        status.select_option(label="Clos")
     if notes:
         page.get_by_label("Notes").fill(notes)
     page.get_by_role("button", name="Enregistrer (Entrée)").click()

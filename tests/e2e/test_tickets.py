@@ -133,6 +133,7 @@ def test_counter_logs_a_critair_purchase_with_the_payment_protocol_and_refuses_a
     page.get_by_label("Mode de facilitation").select_option(label="Guidé (l'usager saisit)")
     page.get_by_label("L'usager avait-il une autre solution que le numérique ?").select_option(
         label="Pas d'autre choix")
+    page.get_by_label("Statut").select_option(label="Clos")
     page.get_by_label("La démarche comporte un paiement que j'ai accompagné").check()
     check_axe(page, "ticket-formulaire")
     save_screenshot(page, "ticket-formulaire", full_page=True)
@@ -188,6 +189,8 @@ def test_counter_ticket_form_is_usable_on_the_kiosk_and_the_tablet(page_as, view
     _open_counter_ticket_form(page, unique_name("Roux"))
     assert not has_horizontal_scroll(page)
     page.get_by_label("Démarche", exact=True).select_option(label=CRITAIR)
+    page.get_by_label("Dispositif").select_option(label="Tablette sur banque d'accueil")
+    page.get_by_label("Statut").select_option(label="Clos")
     page.get_by_label("La démarche comporte un paiement que j'ai accompagné").check()
     page.get_by_label("Je confirme le protocole de paiement").check()
     assert not has_horizontal_scroll(page)

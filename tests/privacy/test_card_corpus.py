@@ -30,7 +30,7 @@ from app.tickets.services import log_ticket
 from app.timeutil import utcnow
 from tests.conftest import text_of
 from tests.privacy.card_corpus import MUST_ACCEPT, MUST_REFUSE
-from tests.tickets.helpers import counter_values, ref, resident
+from tests.tickets.helpers import counter_form, counter_values, ref, resident
 
 REFUSE = pytest.mark.parametrize("spelling", list(MUST_REFUSE.values()), ids=list(MUST_REFUSE))
 ACCEPT = pytest.mark.parametrize("spelling", list(MUST_ACCEPT.values()), ids=list(MUST_ACCEPT))
@@ -126,7 +126,7 @@ def test_the_ticket_form_refuses_the_spelling_without_echoing_it(client_as, refe
     person = resident()
     db.session.commit()
     response = client_as("counter_agent", "mairie-02").post(
-        f"/tickets/new?resident_id={person.id}", data={"notes": f"note {spelling} fin", "status": "closed"})
+        f"/tickets/new?resident_id={person.id}", data=counter_form(notes=f"note {spelling} fin"))
     assert response.status_code == 400
     assert "Notes : Ce champ semble contenir un numéro de carte bancaire" in text_of(response)
     assert not _echoes(spelling, response.get_data(as_text=True))
@@ -138,7 +138,7 @@ def test_the_ticket_form_saves_the_look_alike(client_as, reference, spelling):
     person = resident()
     db.session.commit()
     response = client_as("counter_agent", "mairie-02").post(
-        f"/tickets/new?resident_id={person.id}", data={"notes": spelling, "status": "closed"})
+        f"/tickets/new?resident_id={person.id}", data=counter_form(notes=spelling))
     assert response.status_code == 302
     assert db.session.execute(db.select(Ticket.notes)).scalar_one() == spelling.strip()
 
@@ -277,7 +277,7 @@ def test_after_every_spelling_on_every_path_the_scan_finds_nothing(agent, client
             log_ticket(counter_values(person, notes=spelling), agent)
         with pytest.raises(ResidentError):
             create_resident({"last_name": "Martin", "city": spelling})
-        client.post(f"/tickets/new?resident_id={person.id}", data={"notes": spelling, "status": "closed"})
+        client.post(f"/tickets/new?resident_id={person.id}", data=counter_form(notes=spelling))
         assert not import_tickets(_csv(notes=spelling, ref_no=number)).ok
         assert not import_tickets(_csv(ref_no=number), source=f"{spelling}.csv").ok
         with pytest.raises(CardNumberStorageError):

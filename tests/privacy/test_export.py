@@ -9,6 +9,7 @@ from app.audit.actor import Actor
 from app.audit.models import AuditEntry
 from app.audit.services import record
 from app.extensions import db
+from app.timeutil import to_paris
 from tests.conftest import text_of as _text_of
 from tests.security.factories import make_resident, make_ticket
 
@@ -72,3 +73,32 @@ def test_records_merged_into_the_resident_are_part_of_the_export(resident, clien
     data = json.loads(client.get(f"/privacy/residents/{resident.id}/export.json").get_data(as_text=True))
     assert [m["contact"]["email"] for m in data["merged_records"]] == ["ancienne@example.org"]
     assert "ancienne@example.org" in text_of(client.get(f"/privacy/residents/{resident.id}"))
+
+
+def test_the_readable_page_shows_french_labels_paris_time_and_words_never_codes(resident, client_as):
+    """The page is read to the resident or sent to them (issue 24): no field name, no False, no [] nor UTC."""
+    from datetime import UTC, datetime
+
+    from app.contacts.models import Resident
+    from app.tickets.models import Ticket
+
+    row = db.session.get(Resident, resident.id)
+    row.created_at = datetime(2026, 7, 14, 22, 30, tzinfo=UTC)  # already the 15th in Paris, summer time
+    row.needs, row.consent_contact = ["mobility", "sight"], False
+    db.session.commit()
+    page = text_of(client_as("admin").get(f"/privacy/residents/{resident.id}"))
+    for code in ("first_name", "consent_contact", "last_name", "False", "True", "None", "[]", "+00:00",
+                 "resident.view", "UTC", "created_at", "opened_at", "payment_assisted"):
+        assert code not in page, code
+    assert "Prénom Marie" in page and "Accepte d'être contacté non" in page
+    assert "Besoins d'accessibilité Mobilité réduite, Déficience visuelle" in page
+    assert "Créée le 15/07/2026 à 00:30" in page and "Langue Français" in page
+    ticket = db.session.execute(db.select(Ticket)).scalar_one()
+    assert f"Ouvert le {to_paris(ticket.opened_at):%d/%m/%Y à %H:%M}" in page
+    assert "Paiement accompagné non" in page and "Statut " in page
+
+
+def test_the_json_download_keeps_the_plain_data(resident, client_as):
+    data = client_as("admin").get(f"/privacy/residents/{resident.id}/export.json").get_json()
+    assert data["resident"]["consent_contact"] in (True, False)
+    assert "first_name" in data["resident"] and data["resident"]["created_at"].endswith("+00:00")

@@ -26,3 +26,9 @@ def counter_values(person, site_code="mairie-02", **extra):
               "procedure_id": ref(Procedure, "compte-parisien").id}
     values.update(extra)
     return values
+
+
+def counter_form(**extra):
+    """What a counter agent must choose on the new-ticket form (procedure, device, status), plus `extra`."""
+    return {"procedure_id": ref(Procedure, "compte-parisien").id, "device_id": ref(Device, "kiosk").id,
+            "status": "closed", **extra}

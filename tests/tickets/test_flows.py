@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.channels.models import Procedure
+from app.channels.models import Device, Procedure
 from app.extensions import db
 from app.tickets.models import Ticket
 from tests.conftest import text_of
@@ -29,7 +29,8 @@ def test_counter_agent_logs_a_facilitation_from_the_resident_page(client_as, per
     assert 'id="procedure_id"' in page and "autofocus" in page
     assert 'id="channel_id"' not in page  # the channel is the role's
     response = client.post(f"/tickets/new?resident_id={person.id}", data={
-        "procedure_id": ref(Procedure, "critair").id, "device_id": "", "mode": "guided", "outcome": "completed",
+        "procedure_id": ref(Procedure, "critair").id, "device_id": ref(Device, "kiosk").id, "mode": "guided",
+        "outcome": "completed",
         "digital_choice": "no_alternative", "status": "closed", "payment_assisted": "y",
         "protocol_confirmed": "y"})
     assert response.status_code == 302
@@ -98,7 +99,8 @@ def test_card_number_in_the_notes_is_refused_by_the_form_naming_the_field(client
 def test_luhn_failing_sixteen_digits_in_the_notes_are_accepted(client_as, person):
     client = client_as("counter_agent", "mairie-02")
     response = client.post(f"/tickets/new?resident_id={person.id}", data={
-        "notes": "dossier 4111 1111 1111 1112", "status": "closed", "device_id": ""})
+        "notes": "dossier 4111 1111 1111 1112", "status": "closed", "device_id": ref(Device, "kiosk").id,
+        "procedure_id": ref(Procedure, "critair").id})
     assert response.status_code == 302
     assert _only_ticket().notes == "dossier 4111 1111 1111 1112"
 
@@ -106,7 +108,8 @@ def test_luhn_failing_sixteen_digits_in_the_notes_are_accepted(client_as, person
 def test_payment_without_the_protocol_is_refused_on_the_protocol_field(client_as, person):
     client = client_as("counter_agent", "mairie-02")
     response = client.post(f"/tickets/new?resident_id={person.id}", data={
-        "procedure_id": ref(Procedure, "critair").id, "payment_assisted": "y", "status": "closed"})
+        "procedure_id": ref(Procedure, "critair").id, "payment_assisted": "y", "status": "closed",
+        "device_id": ref(Device, "kiosk").id})
     assert response.status_code == 400
     assert 'id="protocol_confirmed-error"' in response.get_data(as_text=True)
 

@@ -141,3 +141,16 @@ def test_search_filters_by_owner_and_exports_safe_csv(client_as, reference):
     rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[0][0] == "Référence" and [r[0] for r in rows[1:]] == [state.reference]
     assert rows[1][15].startswith("'=")
+
+
+@pytest.mark.parametrize("date_from, date_to", [("2026-03-10", "2026-03-01"), ("2026-12-31", "2026-01-01")])
+def test_a_reversed_period_in_the_ticket_search_is_refused_with_a_message(client_as, reference, date_from, date_to):
+    client = client_as("counter_agent", "mairie-02")
+    ticket = log_ticket(counter_values(resident()), client.agent)
+    db.session.commit()
+    response = client.get(f"/tickets/search?date_from={date_from}&date_to={date_to}")
+    shown = text_of(response)
+    assert response.status_code == 400
+    assert "Au : la fin de la période précède son début (Du) ; inversez les deux dates." in shown
+    assert ticket.reference not in shown
+    assert client.get(f"/tickets/search?date_from={date_to}&date_to={date_from}").status_code == 200

@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from app.channels.models import Procedure
+from app.channels.models import Device, Procedure
 from app.extensions import db
 from app.tickets.models import Ticket
 from app.tickets.services import log_ticket
@@ -30,7 +30,7 @@ def form_page(reference, client_as):
 
 
 def _fields(token: str, **extra) -> dict:
-    return {"procedure_id": ref(Procedure, "critair").id, "mode": "guided", "outcome": "completed",
+    return {"procedure_id": ref(Procedure, "critair").id, "device_id": ref(Device, "kiosk").id, "mode": "guided", "outcome": "completed",
             "digital_choice": "no_alternative", "status": "closed", "submission_token": token, **extra}
 
 
@@ -84,3 +84,55 @@ def test_the_database_refuses_a_second_ticket_with_the_same_token(form_page):
     with pytest.raises(IntegrityError), db.session.begin_nested():
         log_ticket(values, first.agent)
     assert _count() == 1
+
+
+def test_back_after_a_save_shows_the_same_form_which_saves_no_second_ticket(form_page):
+    client, person, token = form_page
+    page = client.get(f"/tickets/new?resident_id={person.id}").get_data(as_text=True)
+    fresh = _token(page)
+    assert f'action="/tickets/new?resident_id={person.id}&amp;form={fresh}"' in page  # the rendering's own URL
+    saved = client.post(f"/tickets/new?resident_id={person.id}&form={fresh}", data=_fields(fresh))
+    assert saved.status_code == 302 and _count() == 1
+    ticket = db.session.execute(db.select(Ticket)).scalar_one()
+    back = client.get(f"/tickets/new?resident_id={person.id}&form={fresh}")  # what Back shows again
+    assert back.status_code == 200 and _token(back.get_data(as_text=True)) == fresh
+    assert f"Ce formulaire a déjà été enregistré : ticket {ticket.reference}" in text_of(back)
+    assert f'href="/tickets/{ticket.id}"' in back.get_data(as_text=True)
+    for data in (_fields(fresh), {"submission_token": fresh}):  # restored by the browser, or emptied
+        again = client.post(f"/tickets/new?resident_id={person.id}&form={fresh}", data=data)
+        assert again.status_code == 302 and again.headers["Location"].endswith(f"/tickets/{ticket.id}")
+    assert _count() == 1
+    assert "Ce formulaire avait déjà été enregistré" in text_of(client.get(f"/tickets/{ticket.id}"))
+
+
+@pytest.mark.parametrize("token", ["", "court", "x" * 65, "<script>", "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨"])
+def test_a_form_url_without_a_well_formed_token_gets_a_new_one(form_page, token):
+    client, person, _ = form_page
+    page = client.get(f"/tickets/new?resident_id={person.id}&form={token}").get_data(as_text=True)
+    assert _token(page) != token and "déjà été enregistré" not in page
+
+
+def test_an_empty_counter_form_is_refused_naming_the_fields_to_choose(form_page):
+    client, person, token = form_page
+    page = client.get(f"/tickets/new?resident_id={person.id}").get_data(as_text=True)
+    for select in ("device_id", "status"):  # nothing chosen for the agent
+        options = re.search(rf'<select[^>]*name="{select}".*?</select>', page, re.S).group()
+        assert re.search(r'<option selected value="">— choisir —</option>', options), options
+    refused = client.post(f"/tickets/new?resident_id={person.id}", data={"submission_token": token})
+    shown = text_of(refused)
+    assert refused.status_code == 400 and _count() == 0
+    for message in ("Démarche : choisissez la démarche", "Dispositif : choisissez le dispositif",
+                    "Statut : choisissez le statut"):
+        assert message in shown
+
+
+@pytest.mark.parametrize("size, saved", [(5000, True), (5001, False), (20000, False)])
+def test_notes_over_5000_characters_are_refused_with_a_message_not_cut(form_page, size, saved):
+    client, person, token = form_page
+    assert 'maxlength="5000"' in client.get(f"/tickets/new?resident_id={person.id}").get_data(as_text=True)
+    response = client.post(f"/tickets/new?resident_id={person.id}", data=_fields(token, notes="é" * size))
+    if saved:
+        assert response.status_code == 302 and len(db.session.execute(db.select(Ticket)).scalar_one().notes) == size
+    else:
+        assert response.status_code == 400 and _count() == 0
+        assert "Notes : 5 000 caractères au plus" in text_of(response)  # a narrow space, as written in French

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from app.audit.models import AuditEntry
-from app.channels.models import Channel, Procedure, Site
+from app.channels.models import Channel, Device, Procedure, Site
 from app.extensions import db
 from app.tickets.checks import TicketError
 from app.tickets.importing import import_tickets
@@ -17,7 +17,7 @@ from tests.conftest import text_of
 from tests.tickets.helpers import counter_values, ref, resident
 from tests.training.helpers import days_ago, ticket_file, ticket_line, today, train
 
-CRITAIR_FORM = {"device_id": "", "mode": "guided", "outcome": "completed", "digital_choice": "no_alternative",
+CRITAIR_FORM = {"mode": "guided", "outcome": "completed", "digital_choice": "no_alternative",
                 "status": "closed", "payment_assisted": "y", "protocol_confirmed": "y"}
 
 
@@ -30,7 +30,7 @@ def person(training):
 
 def _post_critair(client, person):
     return client.post(f"/tickets/new?resident_id={person.id}",
-                       data={**CRITAIR_FORM, "procedure_id": ref(Procedure, "critair").id})
+                       data={**CRITAIR_FORM, "procedure_id": ref(Procedure, "critair").id, "device_id": ref(Device, "kiosk").id})
 
 
 def _tickets() -> int:

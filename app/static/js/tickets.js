@@ -1,6 +1,12 @@
 /* Tickets form: Enter saves from any field but the notes; the payment box shows for paying procedures. */
 (function () {
   "use strict";
+  // The form's token is in its URL (?form=…): Back after a save returns to this very form, whose token is
+  // spent, instead of a fresh form that would save the same ticket twice.
+  var rendered = document.querySelector("form[data-form-url]");
+  if (rendered && window.history && window.history.replaceState) {
+    window.history.replaceState(window.history.state, "", rendered.getAttribute("data-form-url"));
+  }
   document.querySelectorAll("form[data-enter-submits]").forEach(function (form) {
     form.addEventListener("keydown", function (event) {
       var target = event.target;
