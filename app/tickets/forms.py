@@ -102,7 +102,8 @@ class TransferForm(FlaskForm):
 
 
 class FindResidentForm(FlaskForm):
-    """Find the resident a new ticket is for (GET, so no CSRF token)."""
+    """Find the resident a new ticket is for (posted: the searched text stays out of URLs; a search changes
+    nothing, so no CSRF token)."""
 
     class Meta:
         csrf = False

@@ -56,8 +56,9 @@ def _resident_from_args() -> FoundResident | None:
 
 def _find_resident_page(profile):
     """No resident chosen yet: search (one match opens the form at once) or start an anonymous ticket."""
-    # The page posts its search (no personal data in URLs or access logs); a GET ?q= still answers.
-    finder = FindResidentForm(request.form if request.method == "POST" else request.args)
+    # The page posts its search: a name or a phone number never travels in a URL (nor the access log), so a
+    # GET ?q= is not read.
+    finder = FindResidentForm(request.form if request.method == "POST" else None)
     results, error = [], None
     q = (finder.q.data or "").strip()
     if q:

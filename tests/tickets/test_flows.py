@@ -43,7 +43,7 @@ def test_counter_agent_logs_a_facilitation_from_the_resident_page(client_as, per
 
 def test_3975_operator_finds_a_known_caller_by_phone_and_logs_the_call(client_as, person):
     client = client_as("operator_3975")
-    found = client.get("/tickets/new?q=0611223344")
+    found = client.post("/tickets/new", data={"q": "0611223344"})
     assert found.status_code == 302 and f"resident_id={person.id}" in found.headers["Location"]
     form = client.get(found.headers["Location"]).get_data(as_text=True)
     assert "Téléphone 3975" in form and "Plateforme téléphonique 3975" in form
@@ -55,6 +55,13 @@ def test_3975_operator_finds_a_known_caller_by_phone_and_logs_the_call(client_as
     ticket = _only_ticket()
     assert (ticket.channel.code, ticket.site.code, ticket.status) == ("phone_3975", "plateforme-3975", "closed")
     assert ticket.reference in text_of(client.get(f"/contacts/{person.id}"))
+
+
+def test_the_caller_search_reads_no_query_string(client_as, person):
+    """Personal data never travels in a URL: a search put in the query string is not run nor shown back."""
+    page = client_as("operator_3975").get("/tickets/new?q=0611223344")
+    assert page.status_code == 200 and "11 22 33 44" not in page.get_data(as_text=True)
+    assert "0611223344" not in page.get_data(as_text=True)
 
 
 def test_3975_operator_logs_an_anonymous_call(client_as, reference):
