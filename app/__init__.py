@@ -155,9 +155,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    from app import cardguard, hardening, logmasking
     from app.auth import ratelimit
+    from app.cards import guard as cardguard
+    from app.cards import logmasking
     from app.channels import cache as reference_cache
+    from app.web import hardening
 
     ratelimit.init_app(app)
     cardguard.init_app(app)
@@ -165,14 +167,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     hardening.init_app(app)
     reference_cache.init_app(app)
 
-    from app import (
-        compression,
-        errors,
-        filters,
-        models,  # noqa: F401 - every model registered before anything queries
-    )
+    from app import models  # noqa: F401 - every model registered before anything queries
     from app.auth import guards  # noqa: F401 - registers the user loader
     from app.cli import init_app as init_cli
+    from app.web import compression, errors, filters
 
     _register_blueprints(app)
     errors.init_app(app)

@@ -8,12 +8,12 @@ from app.auth.cli import users
 from app.channels.cli import reference
 from app.config import QUEUES
 from app.demo.cli import demo
+from app.jobs.worker import run_worker
 from app.privacy.cli import privacy
 from app.reports.cli import report
 from app.telephony.cli import telephony
 from app.tickets.cli import tickets
 from app.training.cli import training
-from app.workers import run_worker
 
 
 @click.command("worker")

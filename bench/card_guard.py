@@ -14,7 +14,7 @@ import time
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, event, insert
 from sqlalchemy.engine import Engine
 
-from app.cardguard import _check_statement
+from app.cards.guard import _check_statement
 
 ROWS = {
     "codes only": {"reference": "2017-000123", "status": "closed", "outcome": "completed", "notes": None},

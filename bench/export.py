@@ -2,7 +2,7 @@
 
 The bench manager asks for the export as the list page does (`POST /tickets/exports` with the list's
 filters, through the application's test client): the export row is committed and its job enqueued on
-`relais-reports`; a real burst worker (`app.workers.run_worker`) runs it. The list is every ticket
+`relais-reports`; a real burst worker (`app.jobs.worker.run_worker`) runs it. The list is every ticket
 opened since the Paris day of the 100,000th newest one (so at least 100,000 rows), and a second
 export of at least 10,000 rows shows whether the worker's memory grows with the rows. The job records
 its own timings and the peak memory of its work horse (`TicketExport.metrics`). In the same burst,
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSITION = ("the product's job: POST /tickets/exports as the bench manager (a list of every ticket opened since "
                "a Paris day), app.tickets.export_tasks.run_ticket_export on relais-reports, run by "
-               "app.workers.run_worker in burst mode")
+               "app.jobs.worker.run_worker in burst mode")
 
 
 def _list_filters(login: str, day: str):
@@ -51,9 +51,9 @@ def csv_job(login: str, day: str) -> dict:
 
 def profile_job(login: str, day: str, rows: int | None) -> dict:
     """RQ job (bench only): the XLSX writer under cProfile on the list's first `rows` rows (all when None)."""
+    from app.files.xlsxtable import write_table_workbook
     from app.tickets.export import XLSX_COLUMNS
     from app.tickets.queries import export_rows
-    from app.xlsxtable import write_table_workbook
     from bench.profiles import top_functions
 
     profile = cProfile.Profile()
@@ -114,7 +114,7 @@ def _job_result(redis_url: str, job_id: str):
 def measure(url: str, redis_url: str, row_count: int, profile_rows: int | None = None) -> dict:
     """Ask for the two exports as the page does, queue the CSV and profile jobs, run one burst worker."""
     from app.config import QUEUE_REPORTS
-    from app.jobs import get_queue
+    from app.jobs.queue import get_queue
     from bench.prepare import BENCH_MANAGER, BENCH_PASSWORD, bench_app
 
     small_count = max(1, row_count // 10)
@@ -130,7 +130,7 @@ def measure(url: str, redis_url: str, row_count: int, profile_rows: int | None =
         csv = queue.enqueue(csv_job, BENCH_MANAGER, day, job_timeout=900, result_ttl=600)
         prof = queue.enqueue(profile_job, BENCH_MANAGER, day, profile_rows, job_timeout=900, result_ttl=600)
     env = dict(os.environ, DATABASE_URL=url, REDIS_URL=redis_url)
-    code = ("from app import create_app; from app.workers import run_worker; "
+    code = ("from app import create_app; from app.jobs.worker import run_worker; "
             f"run_worker(create_app(), burst=True, queues=[{QUEUE_REPORTS!r}], periodic=False)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True, timeout=1800)

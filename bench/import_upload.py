@@ -108,8 +108,8 @@ def main(argv=None) -> dict:
 
     from app import create_app
     from app.extensions import db
+    from app.jobs.worker import build_worker
     from app.tickets.import_models import ImportRun
-    from app.workers import build_worker
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"], "REDIS_URL": os.environ["REDIS_URL"],
                       "WTF_CSRF_ENABLED": False, "JOBS_IN_PROCESS": False, "RATELIMIT_ENABLED": False})

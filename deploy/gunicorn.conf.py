@@ -23,10 +23,10 @@ max_requests = 5000
 max_requests_jitter = 500
 # The load balancer terminates TLS and sets X-Forwarded-*; trust it only.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-# Access log: masked URLs only (app/accesslog.py): each query value written as "…", the CTI token as
+# Access log: masked URLs only (app/web/accesslog.py): each query value written as "…", the CTI token as
 # "[jeton]", a card number typed in a path as "[carte]"; no credential. Card numbers in gunicorn's error
-# log and in every record the application writes are masked too (app/logmasking.py).
-logger_class = "app.accesslog.MaskingLogger"
+# log and in every record the application writes are masked too (app/cards/logmasking.py).
+logger_class = "app.web.accesslog.MaskingLogger"
 accesslog = os.environ.get("RELAIS_ACCESS_LOG", "-")
 errorlog = os.environ.get("RELAIS_ERROR_LOG", "-")
 loglevel = os.environ.get("RELAIS_LOG_LEVEL", "info")

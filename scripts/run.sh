@@ -19,7 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-if $BIN/python -c "import sys; from app import create_app; from app.jobs import redis_available; sys.exit(0 if redis_available(create_app()) else 1)" 2>/dev/null; then
+if $BIN/python -c "import sys; from app import create_app; from app.jobs.queue import redis_available; sys.exit(0 if redis_available(create_app()) else 1)" 2>/dev/null; then
   $BIN/flask worker &
   pids+=($!)
   echo "Worker démarré (Redis : ${REDIS_URL:-redis://127.0.0.1:6379/0})."
@@ -38,6 +38,6 @@ cat <<MSG
 
 MSG
 $BIN/gunicorn --bind "$HOST:$PORT" --workers 2 --threads 4 --access-logfile - \
-  --logger-class app.accesslog.MaskingLogger "app:create_app()" &
+  --logger-class app.web.accesslog.MaskingLogger "app:create_app()" &
 pids+=($!)
 wait "${pids[-1]}"

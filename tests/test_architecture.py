@@ -29,6 +29,10 @@ DOMAINS = {"api", "audit", "auth", "channels", "contacts", "privacy", "reports",
 REPORTS_READERS = {"app.api.views"}
 
 # Role codes (app/config.py ROLES); a tuple of them is a role group, named in app/auth/access.py only.
+# The platform (shared mechanisms, one package per concern) imports no domain; what still does, and why.
+PLATFORM = ("app.jobs", "app.files", "app.web", "app.cards", "app.config", "app.timeutil", "app.digits",
+            "app.collation", "app.types", "app.extensions")
+PLATFORM_EXCEPTIONS = {"app.web.errors"}  # a refused access (403) is audited: audit and auth
 ROLE_CODES = {"counter_agent", "operator_3975", "facil_familles", "manager", "admin"}
 ROLE_GROUP_HOMES = {"app.auth.access", "app.config"}  # the groups; the list of every role, with its labels
 
@@ -41,9 +45,9 @@ VIEWS_WITH_SQL: set[str] = set()  # module:function allowed to (none today)
 FUNCTION_IMPORTS = {
     "app:create_app",  # the factory: importing the views at module level would load the whole app with `app.extensions`
     "app:_register_blueprints",  # the same
-    "app.jobs:perform",  # a job builds the app (app -> views -> services -> jobs: a cycle at module level)
+    "app.jobs.queue:perform",  # a job builds the app (app -> views -> services -> jobs: a cycle at module level)
     "app.reports.cli:_output",  # pandas only for `--format csv`: every `flask` command loads this module
-    "app.workers:run_worker",  # pandas preloaded once in the parent, shared by the forked work horses
+    "app.jobs.worker:run_worker",  # pandas preloaded once in the parent, shared by the forked work horses
 }
 
 # What the audit trail never reads itself: the signed-in agent (flask_login) and the request.
@@ -571,3 +575,25 @@ def test_the_audit_trail_reading_the_request_is_reported(tmp_path, statement):
                                 "tickets/__init__.py": "", "tickets/views.py": statement})
     found = audit_request_reads(trees)
     assert found and all(line.startswith("app.audit.services reads ") for line in found)
+
+
+def platform_imports(trees) -> list[str]:
+    """'module -> target' for every platform module that imports a domain (at any level, functions included)."""
+    found = []
+    for module, tree in trees.items():
+        if not module.startswith(PLATFORM) or module in PLATFORM_EXCEPTIONS:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                found += [f"{module} -> {target}" for target in _targets(node, module, trees) if domain_of(target)]
+    return sorted(set(found))
+
+
+def test_the_platform_imports_no_domain():
+    assert platform_imports(parse_tree(APP)) == []
+
+
+def test_a_platform_module_importing_a_domain_is_reported(tmp_path):
+    trees = _package(tmp_path, {"__init__.py": "", "jobs/__init__.py": "", "tickets/__init__.py": "",
+                                "tickets/services.py": "", "jobs/queue.py": "def f():\n    from app.tickets import services\n"})
+    assert platform_imports(trees) == ["app.jobs.queue -> app.tickets.services"]

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import insert, text
 
 from app.auth.models import Agent
-from app.cardguard import CardNumberStorageError, holds_card_number, mask_value
-from app.cardnumbers import CARD_MASK, contains_card_number
+from app.cards.detector import CARD_MASK, contains_card_number
+from app.cards.guard import CardNumberStorageError, holds_card_number, mask_value
 from app.channels.models import Device
 from app.extensions import db
 from app.tickets.models import TicketEvent

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from app.cardnumbers import _FIRST_DIGITS, ISSUERS, contains_card_number, issuer_of, luhn_valid
-from app.exports import safe_cell
+from app.cards.detector import _FIRST_DIGITS, ISSUERS, contains_card_number, issuer_of, luhn_valid
+from app.files.exports import safe_cell
 
 
 @pytest.mark.parametrize("text", [

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.csvfiles import CsvFileError, check_header, parse_yes_no, read_csv
+from app.files.csvfiles import CsvFileError, check_header, parse_yes_no, read_csv
 
 HEADER = "nom;email;notes"
 

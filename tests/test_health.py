@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from app.cron import build_cron
 from app.extensions import db
+from app.jobs.cron import build_cron
 from app.reports.facts.models import FactState
 from app.reports.facts.refresh import STATE_NAME, bring_facts_up_to_date
 from app.timeutil import utcnow

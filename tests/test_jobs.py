@@ -2,12 +2,13 @@
 
 import logging
 
+import pytest
 from rq import SimpleWorker
 
-from app import jobs
 from app.auth.models import Agent
 from app.extensions import db
-from app.workers import build_worker
+from app.jobs import queue as jobs
+from app.jobs.worker import build_worker
 
 
 def count_agents(prefix: str) -> int:
@@ -39,7 +40,7 @@ def test_without_redis_jobs_run_in_process_and_the_log_says_so(app, make_agent, 
     app.config["JOBS_IN_PROCESS"] = False
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
     monkeypatch.setattr(jobs, "_warned_in_process", False)
-    with caplog.at_level(logging.WARNING, logger="app.jobs"):
+    with caplog.at_level(logging.WARNING, logger="app.jobs.queue"):
         job = jobs.enqueue(count_agents, "zz-")
         jobs.enqueue(count_agents, "zz-")
     assert job.in_process and job.result == 1
@@ -53,3 +54,20 @@ def test_pages_work_with_redis_down(app, client_as):
     assert client.get("/").status_code == 200
     health = client.get("/health").get_json()
     assert health["redis"] == "unavailable" and health["database"] == "ok"
+
+
+def test_every_scheduled_job_imports_and_is_a_function():
+    from app.jobs.cron import periodic_functions
+    from app.jobs.schedules import PERIODIC_JOBS
+
+    functions = periodic_functions(PERIODIC_JOBS)
+    assert set(functions) == {job.name for job in PERIODIC_JOBS} and all(map(callable, functions.values()))
+
+
+def test_a_scheduled_job_that_does_not_import_stops_the_start_naming_it():
+    from app.jobs.cron import periodic_functions
+    from app.jobs.schedules import PeriodicJob
+
+    renamed = PeriodicJob(name="purge-renommee", func="app.audit.tasks.purge_renamed", cron="15 3 * * *")
+    with pytest.raises(RuntimeError, match="purge-renommee"):
+        periodic_functions([renamed])

@@ -20,8 +20,8 @@ from redis import Redis
 from rq.exceptions import StopRequested
 
 from app import create_app
-from app.cron import MAX_RESTARTS, CronWatchdog, build_cron, keep_cron_running
 from app.extensions import db
+from app.jobs.cron import MAX_RESTARTS, CronWatchdog, build_cron, keep_cron_running
 from app.reports.facts.refresh import facts_refreshed_at
 from tests.conftest import base_config
 

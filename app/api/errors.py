@@ -7,8 +7,8 @@ from flask import jsonify
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from app.errors import JSON_MESSAGES
 from app.extensions import db
+from app.web.errors import JSON_MESSAGES
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ and from where (an `Actor`): nothing here reads the request or the signed-in age
 
 from app.audit.actor import Actor
 from app.audit.models import AuditEntry
-from app.cardguard import mask_value
+from app.cards.guard import mask_value
 from app.extensions import db
 
 

@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from app.auth.services import MIN_PASSWORD_LENGTH
-from app.cardnumbers import refuse_card_number
+from app.cards.detector import refuse_card_number
 from app.config import ROLE_LABELS
 from app.digits import optional_ascii_int
 

@@ -62,7 +62,7 @@ class AgentSession(db.Model):
     __table_args__ = (Index("ix_agent_sessions_agent_id", "agent_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Bytes, not text: a hex digest may look like a card number to the flush-time guard (app.hardening).
+    # Bytes, not text: a hex digest may look like a card number to the flush-time guard (app.web.hardening).
     token_digest: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

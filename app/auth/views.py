@@ -12,8 +12,8 @@ from app.auth.ratelimit import limit_sign_in
 from app.auth.services import AccountLockedError, authenticate
 from app.auth.sessions import end_session, start_session
 from app.extensions import db
-from app.redirects import safe_next
 from app.timeutil import to_paris
+from app.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 # The role groups the header's links name (`_nav.html`).

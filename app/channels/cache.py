@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.channels.models import Channel, Device, DeviceInstallation, Procedure, Site
 from app.extensions import db
-from app.jobs import get_redis
+from app.jobs.queue import get_redis
 
 logger = logging.getLogger(__name__)
 

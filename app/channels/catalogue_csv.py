@@ -14,7 +14,7 @@ from datetime import date, datetime
 from unidecode import unidecode
 
 from app.audit.actor import Actor
-from app.cardnumbers import contains_card_number
+from app.cards.detector import contains_card_number
 from app.channels.models import Procedure
 from app.channels.queries import list_all_procedures_by_code
 from app.channels.services import (
@@ -24,9 +24,9 @@ from app.channels.services import (
     create_procedure,
     update_procedure,
 )
-from app.csvfiles import CsvFileError, check_header, parse_yes_no, read_csv
-from app.exports import safe_cell
 from app.extensions import db
+from app.files.csvfiles import CsvFileError, check_header, parse_yes_no, read_csv
+from app.files.exports import safe_cell
 
 COLUMNS = ("code", "label", "owner", "domain", "availability", "involves_payment", "online_url",
            "active_from", "active_to", "active")

@@ -8,7 +8,7 @@ from app.audit.actor import Actor
 from app.channels.catalogue_csv import export_catalogue, import_catalogue
 from app.channels.reference import load_reference
 from app.extensions import db
-from app.importcli import conclude_import
+from app.files.importcli import conclude_import
 from app.training.reference import load_training_reference
 
 reference = AppGroup("reference", help="Données de référence : canaux, sites, dispositifs, démarches.")

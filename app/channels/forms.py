@@ -15,7 +15,7 @@ from wtforms.meta import DefaultMeta
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.cardnumbers import refuse_card_number
+from app.cards.detector import refuse_card_number
 from app.channels.labels import AVAILABILITY_LABELS, OWNER_LABELS, OWNER_TITLE, SITE_KIND_LABELS
 from app.channels.services import CODE_PATTERN, CODE_RULE
 from app.digits import AsciiDateField, AsciiIntegerField

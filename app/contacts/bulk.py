@@ -1,4 +1,4 @@
-"""Bulk writes of residents for the ticket import and the pilot data set (`app.bulkrows`): few statements,
+"""Bulk writes of residents for the ticket import and the pilot data set (`app.files.bulkrows`): few statements,
 no per-row flush. Rows are plain dicts already checked by the caller."""
 
 from collections.abc import Mapping
@@ -6,10 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, text, update
 
-from app.bulkrows import insert_rows, reserve_ids
 from app.contacts.models import Resident, ResidentChange
 from app.contacts.normalise import name_key
 from app.extensions import db
+from app.files.bulkrows import insert_rows, reserve_ids
 from app.timeutil import utcnow
 
 RESIDENT_FIELDS = ("first_name", "last_name", "email", "phone", "account_ref", "family_number", "postal_code",

@@ -29,7 +29,7 @@ from app.contacts.services import (
 )
 from app.digits import ascii_int
 from app.extensions import db
-from app.redirects import safe_next
+from app.web.redirects import safe_next
 
 
 def _field_error(form, exc: ResidentError) -> None:

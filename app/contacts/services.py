@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.actor import Actor
 from app.audit.services import record
-from app.cardnumbers import card_number_message, contains_card_number
+from app.cards.detector import card_number_message, contains_card_number
 from app.contacts.models import ACCESSIBILITY_NEEDS, Resident, ResidentChange
 from app.contacts.normalise import (
     ContactValueError,

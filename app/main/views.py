@@ -5,9 +5,9 @@ from flask_login import current_user, login_required
 
 from app.auth.access import TRAINING_SUPERVISORS
 from app.config import ROLE_LABELS
-from app.health import database_answers, health_report
-from app.home import home_actions
-from app.jobs import redis_available
+from app.jobs.queue import redis_available
+from app.main.health import database_answers, health_report
+from app.main.home import home_actions
 from app.timeutil import paris_day, utcnow
 from app.training.queries import EXPIRING_DAYS, expiring_trainings
 

@@ -1,8 +1,8 @@
 """Card numbers already stored: find them in every text and JSON column of every table, and mask them.
 
 `flask --app app privacy scan-cards [--mask]` calls these. The scan reads each table's text columns
-with the storage guard's own test (`app.cardguard.holds_card_number`, i.e. the one detector of
-`app.cardnumbers`) and reports table, row id and column, never the value. Masking rewrites exactly
+with the storage guard's own test (`app.cards.guard.holds_card_number`, i.e. the one detector of
+`app.cards.detector`) and reports table, row id and column, never the value. Masking rewrites exactly
 those values (each number replaced by the mask, everything around it kept) with Core updates in the
 caller's transaction, and records one audit entry. This is the one writer that crosses domains: it
 repairs data at rest, whoever wrote it, and no domain service could see another's columns.
@@ -18,7 +18,7 @@ from sqlalchemy import JSON, String, Text, and_, select, update
 from app.audit.actor import Actor
 from app.audit.masking import masking_window
 from app.audit.services import record
-from app.cardguard import holds_card_number, mask_value
+from app.cards.guard import holds_card_number, mask_value
 from app.extensions import db
 
 BATCH = 1000

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from app.cardnumbers import refuse_card_number
+from app.cards.detector import refuse_card_number
 from app.digits import AsciiIntegerField, refuse_foreign_digits
 from app.privacy.settings import SPECS
 

@@ -1,10 +1,10 @@
 """Card numbers in log files: `flask --app app privacy scan-cards --logs PATH…`.
 
-Relais masks what it writes (`app.logmasking`), but a log written before that, or by a program that does
+Relais masks what it writes (`app.cards.logmasking`), but a log written before that, or by a program that does
 not mask (nginx, a proxy, a script), may hold card numbers. The scan reads each file line by line: plain
 or gzip-compressed (logrotate's `.gz`, recognised by its first bytes), every file of a directory and of
 its sub-directories, `-` for the standard input (`journalctl … | flask … --logs -`). Each line is read
-with the one detector (`app.cardnumbers`) as written and, when it holds percent escapes or `+`, as a URL
+with the one detector (`app.cards.detector`) as written and, when it holds percent escapes or `+`, as a URL
 decodes it. A hit is reported as `file:line` with a French label, never the number. The scan changes no
 log: the operator rotates or deletes the file it names.
 """
@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.cardnumbers import contains_card_number
-from app.logmasking import url_decoded
+from app.cards.detector import contains_card_number
+from app.cards.logmasking import url_decoded
 
 LABEL = "numéro de carte"
 LABEL_ENCODED = "numéro de carte (encodé dans une URL)"

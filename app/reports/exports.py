@@ -1,7 +1,7 @@
 """CSV and XLSX exports of a run, as a manager opens them in a French spreadsheet; formulas never executed.
 
 Both read the tables through `present.for_people` (labels, not codes; weeks as dates). The XLSX has a
-"Synthèse" sheet with every report's figures, then one sheet per table (written by `app.xlsxtable`, the
+"Synthèse" sheet with every report's figures, then one sheet per table (written by `app.files.xlsxtable`, the
 writer of every export): French names, a frozen and styled header row, columns sized to their content,
 shares as percentages, numbers and dates formatted.
 The CSV is what French Excel opens directly: semicolons, UTF-8 with a BOM, decimal commas, shares as
@@ -15,11 +15,8 @@ from datetime import date, datetime
 import pandas as pd
 import xlsxwriter
 
-from app.exports import safe_cell
-from app.reports.labels import heading, sheet_name, summary_label, table_label
-from app.reports.present import for_people
-from app.reports.tables import is_share
-from app.xlsxtable import (
+from app.files.exports import safe_cell
+from app.files.xlsxtable import (
     ANY,
     DATE,
     DECIMAL,
@@ -35,9 +32,12 @@ from app.xlsxtable import (
     print_setup,
     write_any_cell,
 )
+from app.reports.labels import heading, sheet_name, summary_label, table_label
+from app.reports.present import for_people
+from app.reports.tables import is_share
 
 SUMMARY_SHEET = "Synthèse"
-MAX_WIDTH, MIN_WIDTH = 60, 8  # the summary sheet's columns (tables: app.xlsxtable)
+MAX_WIDTH, MIN_WIDTH = 60, 8  # the summary sheet's columns (tables: app.files.xlsxtable)
 _SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 

@@ -2,14 +2,14 @@
 
 A worker killed in the middle of a job (SIGKILL, out of memory, machine lost) cannot mark its run;
 its job stays "started" in Redis until RQ's heartbeat expires. The reaper looks at the worker that
-took the job (`app.jobs.job_state`): gone from Redis, silent for too long, or (same host) a process that
+took the job (`app.jobs.queue.job_state`): gone from Redis, silent for too long, or (same host) a process that
 no longer exists. The ticket imports have the same reaper (`app/tickets/import_reaper.py`).
 """
 
 import logging
 
 from app.extensions import db
-from app.jobs import GRACE, job_state, live_redis
+from app.jobs.queue import GRACE, job_state, live_redis
 from app.reports.models import ReportRun
 from app.reports.services import enqueue_run
 from app.timeutil import as_utc, utcnow

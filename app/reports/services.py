@@ -8,7 +8,7 @@ from rq import Retry
 
 from app.config import QUEUE_REPORTS
 from app.extensions import db
-from app.jobs import enqueue
+from app.jobs.queue import enqueue
 from app.reports.models import ReportRun
 from app.reports.params import ReportError, ReportParams, params_key
 from app.reports.registry import REPORTS

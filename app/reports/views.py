@@ -22,8 +22,8 @@ from app.auth.current import request_actor
 from app.auth.guards import role_required
 from app.channels.queries import list_active_channels, list_active_sites
 from app.extensions import db
-from app.health import freshness_summary
-from app.jobs import redis_available
+from app.jobs.queue import redis_available
+from app.main.health import freshness_summary
 from app.reports.forms import PILOT_PERIOD, DashboardForm, last_12_months, period_presets
 from app.reports.freshness import facts_label
 from app.reports.labels import heading, summary_label, table_label

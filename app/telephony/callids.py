@@ -3,7 +3,7 @@
 A call id is whatever the phone system sends. Two kinds are never stored as sent:
 
 - an id longer than `MAX_STORED` characters (the column's width): cutting it could merge two calls;
-- an id that holds a card number (`app.cardnumbers.contains_card_number`), in any spelling the detector
+- an id that holds a card number (`app.cards.detector.contains_card_number`), in any spelling the detector
   reads: no column may hold one, machine-written ones included.
 
 Both are stored as `digest-` followed by the HMAC-SHA256 of the id (keyed with SECRET_KEY, so a card
@@ -20,7 +20,7 @@ import re
 
 from flask import current_app
 
-from app.cardnumbers import contains_card_number
+from app.cards.detector import contains_card_number
 
 MAX_STORED = 120
 DIGEST_PREFIX = "digest-"

@@ -9,7 +9,7 @@ card number (`_shown`): nothing a phone system sends is echoed with a card numbe
 
 from dataclasses import dataclass, field
 
-from app.cardnumbers import contains_card_number
+from app.cards.detector import contains_card_number
 
 EVENTS = {"newcall": "newCall", "answer": "answer", "hangup": "hangup"}
 DIRECTIONS = {"in": "in", "inbound": "in", "incoming": "in", "out": "out", "outbound": "out",

@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.api.auth import require_scope
-from app.cardguard import CardNumberStorageError
+from app.cards.guard import CardNumberStorageError
 from app.extensions import csrf, db
 from app.telephony.cti import CtiError, flatten_request, parse_event
 from app.telephony.services import record_cti_event

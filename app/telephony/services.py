@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.actor import Actor
 from app.audit.services import record
-from app.cardnumbers import contains_card_number
+from app.cards.detector import contains_card_number
 from app.digits import ascii_int
 from app.extensions import db
 from app.telephony.callids import stored_call_id

@@ -1,12 +1,12 @@
-"""Bulk writes of tickets for imports and the pilot data set (`app.bulkrows`): few statements, no per-row
+"""Bulk writes of tickets for imports and the pilot data set (`app.files.bulkrows`): few statements, no per-row
 flush. Rows are plain dicts already checked by the caller (`checks.ticket_problems`); residents are
 created and touched through `app.contacts.bulk`.
 """
 
 from collections import Counter
 
-from app.bulkrows import insert_rows, reserve_ids
 from app.contacts.bulk import touch_residents
+from app.files.bulkrows import insert_rows, reserve_ids
 from app.tickets.models import Ticket, TicketEvent
 from app.tickets.references import format_reference, reserve_numbers
 from app.timeutil import as_utc, to_paris, utcnow

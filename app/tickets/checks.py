@@ -6,7 +6,7 @@
 
 from datetime import timedelta
 
-from app.cardnumbers import card_number_message, contains_card_number
+from app.cards.detector import card_number_message, contains_card_number
 from app.channels.models import Channel, Device, Procedure, Site
 from app.channels.rules import check_channel_rules
 from app.extensions import db

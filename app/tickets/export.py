@@ -2,7 +2,7 @@
 
 `export_rows` (queries) yields the rows in EXPORT_COLUMNS order; `export_line` turns one into the cells
 a manager reads in a spreadsheet, `csv_chunks` streams them as CSV for French Excel. `XLSX_COLUMNS`
-says the same columns as typed XLSX columns (`app.xlsxtable`): instants as Paris dates, the resident's
+says the same columns as typed XLSX columns (`app.files.xlsxtable`): instants as Paris dates, the resident's
 number as a number, the same labels and oui/non. Codes stay in the API and the import files.
 """
 
@@ -10,9 +10,9 @@ import csv
 import io
 
 from app.channels.labels import OWNER_LABELS, OWNER_TITLE, owner_label
-from app.exports import safe_cell
+from app.files.exports import safe_cell
+from app.files.xlsxtable import IDENTIFIER, INSTANT, TEXT, YES_NO, Column, Vocabulary
 from app.tickets.labels import CODE_LABELS, FIELD_LABELS, code_label, paris_text
-from app.xlsxtable import IDENTIFIER, INSTANT, TEXT, YES_NO, Column, Vocabulary
 
 # The shape of `queries.export_rows`, and the French heading of each column.
 EXPORT_COLUMNS = ("reference", "opened_at", "closed_at", "channel", "site", "device", "procedure", "owner",

@@ -7,9 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Agent
 from app.extensions import db
-from app.filters import french_count
 from app.timeutil import utcnow
 from app.types import UTCDateTime
+from app.web.filters import french_count
 
 EXPORT_STATUSES = ("queued", "running", "finished", "failed", "expired")
 ACTIVE = ("queued", "running")

@@ -14,7 +14,7 @@ from flask import current_app
 
 from app.config import QUEUE_REPORTS
 from app.extensions import db
-from app.jobs import enqueue
+from app.jobs.queue import enqueue
 from app.tickets.export_models import (
     ACTIVE,
     ExportTooLargeError,

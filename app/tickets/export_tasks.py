@@ -2,7 +2,7 @@
 and purge the files past their time (a periodic job).
 
 The rows are read by keyset batches (`queries.export_batches`) and written as they come, in constant
-memory (`app.xlsxtable.write_table_workbook`); the file is stored in pieces. Nothing grows with the
+memory (`app.files.xlsxtable.write_table_workbook`); the file is stored in pieces. Nothing grows with the
 number of rows but the file on disk and in the database.
 """
 
@@ -19,7 +19,8 @@ from app.auth.access import ticket_visibility_clause
 from app.channels.labels import OWNER_LABELS
 from app.channels.models import Channel, Procedure, Site
 from app.extensions import db
-from app.jobs import job_state, live_redis
+from app.files.xlsxtable import write_table_workbook
+from app.jobs.queue import job_state, live_redis
 from app.tickets.export import XLSX_COLUMNS
 from app.tickets.export_models import (
     ACTIVE,
@@ -32,7 +33,6 @@ from app.tickets.labels import OPEN_STATUSES, STATUS_LABELS
 from app.tickets.models import Ticket
 from app.tickets.queries import TicketFilters, export_batches
 from app.timeutil import to_paris, utcnow
-from app.xlsxtable import write_table_workbook
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +182,7 @@ def run_ticket_export(export_id: int) -> int:
 
 
 def _dead_running_exports() -> set[int]:
-    """The running exports whose worker died, as the reapers decide (`app.jobs.job_state`): failed at the
+    """The running exports whose worker died, as the reapers decide (`app.jobs.queue.job_state`): failed at the
     next purge rather than after STUCK_AFTER. Without Redis, exports run in the request: none."""
     connection = live_redis()
     if connection is None:
@@ -218,7 +218,7 @@ def purge_ticket_exports(now=None) -> dict:
 
 
 def purge_ticket_exports_job() -> dict:
-    """Periodic job (`app.schedules`): `purge_ticket_exports`, committed."""
+    """Periodic job (`app.jobs.schedules`): `purge_ticket_exports`, committed."""
     counts = purge_ticket_exports()
     db.session.commit()
     if any(counts.values()):

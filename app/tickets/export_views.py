@@ -20,11 +20,11 @@ from app.auth.access import TICKET_LIST_ROLES
 from app.auth.current import request_actor
 from app.auth.guards import role_required
 from app.extensions import db
-from app.filters import french_count
 from app.tickets.export_models import EXPORT_STATUS_LABELS, TicketExport
 from app.tickets.export_runs import XLSX_MIMETYPE, export_file_parts, file_available, get_export_of
 from app.tickets.export_tasks import filter_lines
 from app.tickets.reads import record_ticket_export
+from app.web.filters import french_count
 
 
 def _own_export_or_404(export_id: int) -> TicketExport:

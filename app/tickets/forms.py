@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from app.cardnumbers import refuse_card_number
+from app.cards.detector import refuse_card_number
 from app.channels.labels import OWNER_LABELS, OWNER_TITLE
 from app.digits import AsciiDateField, optional_ascii_int, refuse_foreign_digits
 from app.tickets.labels import DIGITAL_CHOICE_LABELS, MODE_LABELS, OUTCOME_LABELS, STATUS_LABELS

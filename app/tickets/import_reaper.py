@@ -4,8 +4,8 @@ An import writes its tickets, residents, audit entry and result in ONE transacti
 (`tasks.perform_import`); before that it commits only its progress. A worker killed in the middle
 (SIGKILL, out of memory, machine lost) therefore saved no ticket, but left its run `running`: the page
 would show a progress bar that never moves, and the same file would be refused as "en cours d'import".
-Every minute (`app/schedules.py`) the reaper asks Redis about each unfinished run's job
-(`app.jobs.job_state`): a running run whose worker is gone is marked failed, with a message saying that
+Every minute (`app/jobs/schedules.py`) the reaper asks Redis about each unfinished run's job
+(`app.jobs.queue.job_state`): a running run whose worker is gone is marked failed, with a message saying that
 nothing was saved and that the same file may be imported again; a queued run whose job vanished (Redis
 restarted: it keeps nothing on disk) is enqueued again, since its file is still kept.
 """
@@ -13,7 +13,7 @@ restarted: it keeps nothing on disk) is enqueued again, since its file is still 
 import logging
 
 from app.extensions import db
-from app.jobs import GRACE, job_state, live_redis
+from app.jobs.queue import GRACE, job_state, live_redis
 from app.tickets.import_models import ImportRun
 from app.tickets.import_runs import enqueue_import, import_job_id
 from app.timeutil import as_utc, utcnow

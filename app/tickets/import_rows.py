@@ -7,8 +7,8 @@ from app.auth.models import Agent
 from app.channels.models import Channel, Device, Procedure, Site
 from app.contacts.models import Resident
 from app.contacts.normalise import ContactValueError, normalise_email, normalise_phone
-from app.csvfiles import parse_yes_no
 from app.extensions import db
+from app.files.csvfiles import parse_yes_no
 from app.timeutil import parse_paris
 
 REQUIRED = ("opened_at", "channel", "site", "procedure")

@@ -7,10 +7,10 @@ committed run to the worker (in-process without Redis, as every job).
 
 import hashlib
 
-from app.cardnumbers import contains_card_number
+from app.cards.detector import contains_card_number
 from app.config import QUEUE_DEFAULT
 from app.extensions import db
-from app.jobs import enqueue
+from app.jobs.queue import enqueue
 from app.tickets.import_models import ImportRun
 from app.tickets.importing import FILE_NAME_CARD_MESSAGE
 from app.tickets.tasks import run_import

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.auth.guards import role_required
 from app.extensions import db
-from app.jobs import enqueue_row_job
+from app.jobs.queue import enqueue_row_job
 from app.tickets.forms import ImportForm
 from app.tickets.import_runs import (
     DuplicateImportError,

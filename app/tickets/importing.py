@@ -7,10 +7,10 @@ The caller commits (one transaction) or, for a dry run, rolls back.
 
 from dataclasses import dataclass, field
 
-from app.cardnumbers import contains_card_number
+from app.cards.detector import contains_card_number
 from app.contacts.bulk import insert_residents
-from app.csvfiles import CsvFileError, check_header, read_csv
 from app.extensions import db
+from app.files.csvfiles import CsvFileError, check_header, read_csv
 from app.tickets.bulk import insert_tickets
 from app.tickets.checks import ticket_problems
 from app.tickets.import_rows import COLUMNS, REQUIRED, ParsedRow, load_lookups, parse_row, resolve_residents

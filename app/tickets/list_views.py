@@ -19,7 +19,7 @@ from app.auth.current import request_actor
 from app.auth.guards import role_required
 from app.channels.queries import list_active_channels, list_active_procedures, list_active_sites
 from app.extensions import db
-from app.jobs import enqueue_row_job
+from app.jobs.queue import enqueue_row_job
 from app.tickets.blueprint import procedure_label
 from app.tickets.export import csv_chunks
 from app.tickets.export_models import ExportTooLargeError

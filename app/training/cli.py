@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 
 from app.auth.models import Agent
 from app.extensions import db
-from app.importcli import conclude_import
+from app.files.importcli import conclude_import
 from app.training.importing import import_training, parse_day
 from app.training.queries import get_module_by_code, list_modules
 from app.training.services import TrainingError, record_training

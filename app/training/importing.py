@@ -11,8 +11,8 @@ from datetime import date, datetime
 
 from app.audit.actor import Actor
 from app.auth.models import Agent
-from app.csvfiles import CsvFileError, csv_rows, decode_csv
 from app.extensions import db
+from app.files.csvfiles import CsvFileError, csv_rows, decode_csv
 from app.timeutil import paris_day, utcnow
 from app.training.models import TrainingModule
 from app.training.queries import existing_sessions

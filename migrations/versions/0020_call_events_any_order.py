@@ -18,7 +18,7 @@ from alembic import op
 import sqlalchemy as sa
 from flask import current_app
 
-from app.cardnumbers import might_contain_card_number
+from app.cards.detector import might_contain_card_number
 from app.telephony.callids import needs_digest, stored_call_id
 
 

@@ -223,7 +223,7 @@ def server(chromium_path, tmp_path_factory):
     try:
         server_proc = subprocess.Popen(
             [str(BIN / "gunicorn"), "--bind", f"{HOST}:{PORT}", "--workers", "2", "--threads", "4",
-             "--access-logfile", "-", "--logger-class", "app.accesslog.MaskingLogger", "app:create_app()"],
+             "--access-logfile", "-", "--logger-class", "app.web.accesslog.MaskingLogger", "app:create_app()"],
             cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT)
         if worker_wanted:
             worker_proc = subprocess.Popen([str(BIN / "flask"), "--app", "app", "worker"],

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.cardnumbers import CARD_MASK
+from app.cards.detector import CARD_MASK
 from tests.e2e.helpers import (
     assert_keyboard_reaches_every_control,
     assert_no_codes,

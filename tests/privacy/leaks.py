@@ -9,8 +9,8 @@ detector would miss once its separators are gone is still found).
 import re
 import unicodedata
 
-from app.cardnumbers import contains_card_number
-from app.logmasking import url_decoded
+from app.cards.detector import contains_card_number
+from app.cards.logmasking import url_decoded
 
 _NOT_DIGIT = re.compile(r"\D")
 _ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[nrtfv])")

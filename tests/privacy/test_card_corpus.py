@@ -13,8 +13,8 @@ from sqlalchemy import text
 from app.audit.actor import Actor
 from app.audit.models import AuditEntry
 from app.audit.services import record
-from app.cardguard import CardNumberStorageError
-from app.cardnumbers import CARD_MASK, contains_card_number, mask_card_numbers, might_contain_card_number
+from app.cards.detector import CARD_MASK, contains_card_number, mask_card_numbers, might_contain_card_number
+from app.cards.guard import CardNumberStorageError
 from app.channels.catalogue_csv import COLUMNS as CATALOGUE_COLUMNS
 from app.channels.catalogue_csv import import_catalogue
 from app.channels.models import Device, Procedure

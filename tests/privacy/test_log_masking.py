@@ -16,12 +16,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from werkzeug.serving import make_server
 
-from app.cardnumbers import CARD_MASK
+from app.cards.detector import CARD_MASK
+from app.cards.logmasking import TOKEN_MARK, install_record_masking, mask_url
 from app.config import QUEUE_DEFAULT
 from app.extensions import db
-from app.jobs import get_queue
-from app.logmasking import TOKEN_MARK, install_record_masking, mask_url
-from app.workers import RelaisWorker, build_worker
+from app.jobs.queue import get_queue
+from app.jobs.worker import RelaisWorker, build_worker
 from tests.privacy.card_corpus import MUST_ACCEPT, MUST_REFUSE, VISA
 from tests.privacy.leaks import leaks
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from app.audit.actor import Actor
 from app.audit.models import AuditEntry
 from app.audit.services import record
-from app.cardnumbers import CARD_MASK, contains_card_number
+from app.cards.detector import CARD_MASK, contains_card_number
 from app.extensions import db
 from app.tickets.models import Ticket, TicketEvent
 from app.tickets.services import log_ticket

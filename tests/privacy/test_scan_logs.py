@@ -24,7 +24,7 @@ APPLICATION = [
     "ValueError: notes 3782 822463 10005",
     "KeyError: carte 4970 1000",
     "0000 0063",
-    "2026-12-01 09:00:06,456 INFO app.jobs: import 12 terminé (400 lignes)",
+    "2026-12-01 09:00:06,456 INFO app.jobs.queue: import 12 terminé (400 lignes)",
 ]
 
 

@@ -8,7 +8,8 @@ from rq.job import Job
 
 from app.config import QUEUE_REPORTS
 from app.extensions import db
-from app.jobs import get_queue
+from app.jobs.queue import get_queue
+from app.jobs.worker import build_worker
 from app.reports import registry
 from app.reports.facts.refresh import refresh_facts
 from app.reports.models import ReportRun
@@ -16,7 +17,6 @@ from app.reports.params import ReportError, ReportParams
 from app.reports.reaper import INTERRUPTED, reap_stuck_runs
 from app.reports.services import request_run
 from app.reports.tasks import compute_run
-from app.workers import build_worker
 from tests.reports.factory import make_ticket
 
 PERIOD = ReportParams(date(2017, 1, 1), date(2017, 1, 31))

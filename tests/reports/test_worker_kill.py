@@ -17,7 +17,7 @@ from redis import Redis
 from app import create_app
 from app.config import QUEUE_REPORTS
 from app.extensions import db
-from app.jobs import get_queue
+from app.jobs.queue import get_queue
 from app.reports.models import ReportRun
 from app.reports.reaper import INTERRUPTED, reap_stuck_runs
 from tests.conftest import _redis_or_skip, base_config

@@ -138,5 +138,5 @@ def test_make_run_serves_with_the_same_masking_logger_as_production():
     script = (ROOT / "scripts" / "run.sh").read_text().replace("\\\n", " ")
     [command] = re.findall(r"^\$BIN/gunicorn (.+?) &$", script, re.MULTILINE)
     config = (ROOT / "deploy" / "gunicorn.conf.py").read_text()
-    assert "--access-logfile -" in command and "--logger-class app.accesslog.MaskingLogger" in command
-    assert 'logger_class = "app.accesslog.MaskingLogger"' in config
+    assert "--access-logfile -" in command and "--logger-class app.web.accesslog.MaskingLogger" in command
+    assert 'logger_class = "app.web.accesslog.MaskingLogger"' in config

@@ -9,7 +9,7 @@ from app import create_app
 from app.audit.actor import Actor
 from app.audit.models import AuditEntry
 from app.audit.services import record
-from app.cardnumbers import CARD_MASK
+from app.cards.detector import CARD_MASK
 from app.extensions import db
 from app.privacy.settings import AUDIT_RETENTION_DAYS, get_setting
 from tests.conftest import PASSWORD, IsolatedClient, base_config

@@ -10,7 +10,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from app import create_app
-from app.cardnumbers import contains_card_number
+from app.cards.detector import contains_card_number
 from app.extensions import db
 from app.telephony.callids import call_id_digest
 from app.telephony.models import Call

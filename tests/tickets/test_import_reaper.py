@@ -8,11 +8,11 @@ from rq import SimpleWorker
 from rq.job import Job
 
 from app.extensions import db
+from app.jobs.worker import build_worker
 from app.tickets.import_models import ImportRun
 from app.tickets.import_reaper import INTERRUPTED, reap_stuck_imports, reap_stuck_imports_job
 from app.tickets.import_runs import create_import_run
 from app.tickets.models import Ticket
-from app.workers import build_worker
 from tests.conftest import text_of
 from tests.tickets.test_import import _file, _line
 

@@ -7,11 +7,11 @@ from rq import SimpleWorker
 
 from app.audit.models import AuditEntry
 from app.extensions import db
+from app.jobs.worker import build_worker
 from app.tickets import tasks
 from app.tickets.import_models import ImportRun
 from app.tickets.import_runs import DuplicateImportError, create_import_run
 from app.tickets.models import Ticket
-from app.workers import build_worker
 from tests.conftest import text_of
 from tests.tickets.test_import import _file, _line
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.cardguard import CardNumberStorageError
+from app.cards.guard import CardNumberStorageError
 from app.channels.models import Channel, Procedure, Site
 from app.contacts.models import Resident
 from app.extensions import db

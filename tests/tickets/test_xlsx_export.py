@@ -13,14 +13,14 @@ from rq import SimpleWorker
 
 from app.audit.models import AuditEntry
 from app.extensions import db
-from app.schedules import PERIODIC_JOBS
+from app.jobs.schedules import PERIODIC_JOBS
+from app.jobs.worker import build_worker
 from app.tickets import export_tasks
 from app.tickets.export import EXPORT_HEADINGS
 from app.tickets.export_models import TicketExport, TicketExportPart
 from app.tickets.export_runs import request_ticket_export
 from app.tickets.export_tasks import perform_ticket_export, purge_ticket_exports_job
 from app.tickets.queries import TicketFilters, export_batches, export_rows
-from app.workers import build_worker
 from tests.conftest import text_of
 from tests.reports.factory import make_resident, make_ticket
 

@@ -1,8 +1,8 @@
 """The web server's access log without card numbers, tokens or personal data: gunicorn's `logger_class`.
 
-`deploy/gunicorn.conf.py` sets `logger_class = "app.accesslog.MaskingLogger"`, and `make run`
-(`scripts/run.sh`) passes `--logger-class app.accesslog.MaskingLogger`. Each atom of the access-log
-format is masked when the format reads it (`MaskedAtoms`), with the rules of `app.logmasking`:
+`deploy/gunicorn.conf.py` sets `logger_class = "app.web.accesslog.MaskingLogger"`, and `make run`
+(`scripts/run.sh`) passes `--logger-class app.web.accesslog.MaskingLogger`. Each atom of the access-log
+format is masked when the format reads it (`MaskedAtoms`), with the rules of `app.cards.logmasking`:
 
 - the request line (`%(r)s`), the Referer (`%(f)s`), the raw URI and the `Location` of a redirect
   (`%({raw_uri}e)s`, `%({referer}i)s`, `%({location}o)s`…) through `mask_url`: the path kept, a token
@@ -12,7 +12,7 @@ format is masked when the format reads it (`MaskedAtoms`), with the rules of `ap
 - any other atom (the user agent, a forwarded address…) with its card numbers masked.
 
 The class also masks the URL gunicorn writes in its error log ("Error handling request /…") and installs
-the record masking (`app.logmasking.install_record_masking`) in the master process, before the
+the record masking (`app.cards.logmasking.install_record_masking`) in the master process, before the
 application is loaded, so gunicorn's own messages are masked as the application's are.
 """
 
@@ -20,8 +20,8 @@ import logging
 
 from gunicorn.glogging import Logger, SafeAtoms
 
-from app.cardnumbers import mask_card_numbers
-from app.logmasking import install_record_masking, mask_path, mask_query, mask_url
+from app.cards.detector import mask_card_numbers
+from app.cards.logmasking import install_record_masking, mask_path, mask_query, mask_url
 
 HIDDEN = "[masqué]"
 URL_ATOMS = {"f", "{raw_uri}e", "{request_uri}e", "{http_referer}e", "{referer}i", "{location}o",

@@ -1,4 +1,4 @@
-"""The storage guard: no card number reaches the database, whatever writes it (logs: `app.logmasking`).
+"""The storage guard: no card number reaches the database, whatever writes it (logs: `app.cards.logmasking`).
 
 One guard, at the engine: a `before_cursor_execute` listener reads the parameters of every INSERT and
 UPDATE (ORM flushes, bulk `insert()`, executemany, `text()` and driver SQL alike) and raises
@@ -25,7 +25,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql.dml import Insert, Update
 
-from app.cardnumbers import (
+from app.cards.detector import (
     card_number_message,
     contains_card_number,
     is_card_number,
@@ -187,7 +187,7 @@ class MaskingJSONProvider(DefaultJSONProvider):
 
 def init_app(app) -> None:
     """Install the engine guard once per process (it is process-wide) and the masking of what the app
-    renders and answers. Logs: `app.logmasking`."""
+    renders and answers. Logs: `app.cards.logmasking`."""
     app.json_provider_class = MaskingJSONProvider
     app.json = MaskingJSONProvider(app)
     app.jinja_env.finalize = mask_rendered

@@ -1,7 +1,7 @@
 """Bulk inserts for imports and the pilot data set: few statements, no per-row flush.
 
 Used by the domains' bulk writers (`app.tickets.bulk`, `app.contacts.bulk`), each for its own tables.
-The storage guard (`app.cardguard`) sees the executemany inserts; COPY bypasses the cursor, so
+The storage guard (`app.cards.guard`) sees the executemany inserts; COPY bypasses the cursor, so
 `insert_rows` checks its rows itself.
 """
 
@@ -9,7 +9,7 @@ import json
 
 from sqlalchemy import JSON, insert, text
 
-from app.cardguard import refuse_card_rows
+from app.cards.guard import refuse_card_rows
 from app.extensions import db
 
 

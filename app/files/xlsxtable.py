@@ -2,7 +2,7 @@
 
 A table is a styled, frozen header row with a filter, then its rows, columns sized to their content.
 Each column has a kind (text, integer, identifier, decimal, percent, date, instant, yes/no) chosen once,
-and so one converter: no per-cell type dispatch. Text never runs as a formula (`app.exports.safe_cell`),
+and so one converter: no per-cell type dispatch. Text never runs as a formula (`app.files.exports.safe_cell`),
 instants are shown in Paris time (Excel knows no time zones), a missing value is a blank cell; widths
 are read from the first WIDTH_SAMPLE rows.
 
@@ -21,7 +21,7 @@ from itertools import chain, islice
 from rustpy_xlsxwriter import Format as RustFormat
 from rustpy_xlsxwriter import write_worksheets
 
-from app.exports import FORMULA_START, safe_cell
+from app.files.exports import FORMULA_START, safe_cell
 from app.timeutil import PARIS, to_paris
 
 MAX_WIDTH, MIN_WIDTH = 60, 8

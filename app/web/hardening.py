@@ -1,6 +1,6 @@
 """Request hardening: ids in URLs stay within the database's integer range, no NUL characters,
 values a database cannot hold answer 400 instead of failing, and a card number stopped by the storage
-guard (`app.cardguard`) answers 400 naming the field, never the value."""
+guard (`app.cards.guard`) answers 400 naming the field, never the value."""
 
 import logging
 
@@ -8,7 +8,7 @@ from flask import jsonify, render_template, request
 from sqlalchemy.exc import DataError
 from werkzeug.routing import IntegerConverter
 
-from app.cardguard import CardNumberStorageError
+from app.cards.guard import CardNumberStorageError
 from app.extensions import db
 
 logger = logging.getLogger(__name__)

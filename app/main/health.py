@@ -9,9 +9,9 @@ import time
 from redis.exceptions import RedisError
 from sqlalchemy import text
 
-from app.cron import last_scheduler_heartbeat
 from app.extensions import db
-from app.jobs import get_redis
+from app.jobs.cron import last_scheduler_heartbeat
+from app.jobs.queue import get_redis
 from app.reports.freshness import age_label, age_seconds, facts_freshness
 
 

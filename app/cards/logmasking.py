@@ -5,11 +5,11 @@ Two writers, one set of rules:
 - **Every log record made in the process** (the application's loggers, Flask's, werkzeug's, gunicorn's
   error log, the RQ worker's): `install_record_masking()` wraps the log-record factory, so a record is
   masked when it is made, before any handler, formatter or filter sees it. Masked there: card numbers
-  (the one detector, `app.cardnumbers`) in the message and its arguments, in the traceback (`exc_info`,
+  (the one detector, `app.cards.detector`) in the message and its arguments, in the traceback (`exc_info`,
   formatted here: the masked text becomes `exc_text` and the exception object is dropped from the record)
   and in `stack_info`; the token of a token-in-path route (`/api/v1/cti/<token>`) anywhere in the text;
   the URL of an HTTP request line (werkzeug's development server writes them).
-- **The web server's access log**: `app.accesslog.MaskingLogger` (gunicorn's `logger_class`) writes every
+- **The web server's access log**: `app.web.accesslog.MaskingLogger` (gunicorn's `logger_class`) writes every
   URL through `mask_url`.
 
 `mask_url` keeps the path and the names of the query parameters. Each value becomes `…`, and so does a
@@ -24,7 +24,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import unquote, unquote_plus, urlsplit
 
-from app.cardnumbers import CARD_MASK, mask_card_numbers, might_contain_card_number
+from app.cards.detector import CARD_MASK, mask_card_numbers, might_contain_card_number
 
 QUERY_VALUE = "…"
 TOKEN_MARK = "[jeton]"

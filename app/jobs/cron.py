@@ -25,8 +25,8 @@ from rq import cron_scheduler_registry
 from rq.cron import CronScheduler
 from rq.exceptions import StopRequested
 
-from app.logmasking import install_record_masking
-from app.schedules import PERIODIC_JOBS
+from app.cards.logmasking import install_record_masking
+from app.jobs.schedules import PERIODIC_JOBS
 from app.timeutil import configure_console_logging, utcnow
 
 logger = logging.getLogger(__name__)
@@ -97,15 +97,26 @@ def import_function(path: str):
     return getattr(importlib.import_module(module), name)
 
 
-def build_cron(connection, periodic_jobs, parent_pid: int | None = None) -> RelaisCronScheduler:
-    """A cron scheduler with every periodic job whose function imports (the others are logged and skipped)."""
-    cron = RelaisCronScheduler(connection=connection, parent_pid=parent_pid)
+def periodic_functions(periodic_jobs) -> dict[str, object]:
+    """{job name: its function}; RuntimeError naming every job whose dotted path does not import (a task
+    renamed without its schedule): the worker refuses to start rather than skip a job silently."""
+    functions, missing = {}, []
     for job in periodic_jobs:
         try:
-            func = import_function(job.func)
+            functions[job.name] = import_function(job.func)
         except (ImportError, AttributeError) as exc:
-            logger.error("Tâche périodique %s ignorée : %s introuvable (%s)", job.name, job.func, exc)
-            continue
+            missing.append(f"{job.name} ({job.func} : {exc})")
+    if missing:
+        raise RuntimeError("Tâches périodiques introuvables : " + " ; ".join(missing))
+    return functions
+
+
+def build_cron(connection, periodic_jobs, parent_pid: int | None = None) -> RelaisCronScheduler:
+    """A cron scheduler with every periodic job (RuntimeError when one does not import)."""
+    cron = RelaisCronScheduler(connection=connection, parent_pid=parent_pid)
+    functions = periodic_functions(periodic_jobs)
+    for job in periodic_jobs:
+        func = functions[job.name]
         cron.register(func, job.queue, interval=job.interval, cron=job.cron, job_timeout=job.timeout,
                       result_ttl=PERIODIC_RESULT_TTL, name=job.name)
     return cron

@@ -1,7 +1,7 @@
 """Run an RQ worker for Relais: app context for every job, no DB connection across fork().
 
-The worker runs the periodic jobs of `app.schedules.PERIODIC_JOBS` with a scheduler process
-(`app.cron`) that a watchdog thread keeps alive. A Redis outage does not end the worker: RQ's
+The worker runs the periodic jobs of `app.jobs.schedules.PERIODIC_JOBS` with a scheduler process
+(`app.jobs.cron`) that a watchdog thread keeps alive. A Redis outage does not end the worker: RQ's
 dequeue retries with a backoff (at most `RelaisWorker.max_connection_wait_time` apart), and when
 RQ's loop gives up anyway (a timeout, an error in its maintenance) a new worker takes over after
 a backoff. The worker ends only when asked (SIGTERM, SIGINT, burst mode), or with status 1 when
@@ -17,11 +17,12 @@ import time
 from redis.exceptions import RedisError
 from rq import Worker
 
+from app.cards.logmasking import mask_log_text
 from app.config import QUEUES
-from app.cron import CronWatchdog, start_cron_process
 from app.extensions import db
-from app.jobs import AppJob, get_redis, set_worker_app
-from app.logmasking import mask_log_text
+from app.jobs.cron import CronWatchdog, periodic_functions, start_cron_process
+from app.jobs.queue import AppJob, get_redis, set_worker_app
+from app.jobs.schedules import PERIODIC_JOBS
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ def run_worker(app, burst: bool = False, queues=QUEUES, periodic: bool = True) -
 
     watchdog = None
     if periodic and not burst:
+        periodic_functions(PERIODIC_JOBS)  # fail loudly here, before any fork, when a job does not import
         redis_url = app.config["REDIS_URL"]
         watchdog = CronWatchdog(lambda: start_cron_process(redis_url),
                                 give_up=lambda: os.kill(os.getpid(), signal.SIGTERM))
