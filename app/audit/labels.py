@@ -47,6 +47,7 @@ ACTION_LABELS = {
     "integration.revoked": "Révocation d'un jeton d'intégration",
     "integration.used": "Utilisation d'un jeton d'intégration (API)",
     "integration.refused": "Jeton d'intégration refusé (API)",
+    "integration.scoped": "Sites et canaux d'un jeton d'intégration modifiés",
     "api.residents.lookup": "Recherche d'usagers par l'API",
 }
 
