@@ -108,7 +108,7 @@ def test_search_boxes_refuse_other_digits_in_french_naming_the_field(spelling, c
         "audit (agent)": admin.post("/audit/", data={"agent": spelling}),
         "droit d'accès": admin.post("/privacy/", data={"q": spelling}),
         "recherche d'usagers": agent.post("/contacts/search", data={"q": spelling}),
-        "ticket (usager)": agent.get("/tickets/new?" + urlencode({"q": spelling})),
+        "ticket (usager)": agent.post("/tickets/new", data={"q": spelling}),
         "recherche de tickets": agent.get("/tickets/search?" + urlencode({"date_from": "2026-0" + spelling})),
     }
     for where, response in answers.items():
