@@ -121,6 +121,9 @@ def _prepare(database_url: str, redis_url: str) -> dict:
         cti_token = create_token("Grep CTI", ["cti"], sites=["plateforme-3975"])[1]
         db.session.commit()
         pages = {role: pages_for(app, role, samples) for role in SIGNED_IN}
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()  # no pooled connection left to a database the test drops at the end
     return {"logins": logins, "samples": samples, "api_token": api_token, "cti_token": cti_token, "pages": pages}
 
 
