@@ -19,7 +19,9 @@ def _digits(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKC", text) if c.isdecimal())
 
 
-def _values(form, card: str) -> dict:
+def form_values(form, card: str) -> dict:
+    """Every field a person types in holds `card`; the others keep what the page gave (a select its first
+    choice, a box ticked)."""
     values = {}
     for f in form.fields:
         if f.kind in TYPED:
@@ -44,7 +46,7 @@ def test_no_form_shows_a_refused_card_number_back(role, app, client_as, matrix_s
         if form.action in SKIPPED_ACTIONS or not any(f.kind in TYPED for f in form.fields):
             continue
         for card in CARDS:
-            response = _submit(client, form, _values(form, card))
+            response = _submit(client, form, form_values(form, card))
             assert response.status_code < 500, f"{form.method} {form.action}: {response.status_code}"
             if _digits(card)[-16:] in _digits(response.get_data(as_text=True)):
                 shown.append(f"{form.method} {form.action} (page {form.page})")

@@ -31,6 +31,7 @@ from tests.conftest import IN_CI, PASSWORD
 from tests.security.crawl import forms_of, pages_for
 from tests.security.expectations import SIGNED_IN
 from tests.security.test_bad_input import SKIPPED_ACTIONS
+from tests.security.test_cards_not_shown_back import TYPED, form_values
 from tests.test_worker_faults import RedisServer, free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +46,6 @@ CARDS = {
     "4222222222222": ["4222222222222", "4 2 2 2 2 2 2 2 2 2 2 2 2"],
 }
 SPELLINGS = [spelling for spellings in CARDS.values() for spelling in spellings]
-TYPED = ("text", "search", "textarea", "email", "tel", "password", "url", "")
 
 
 def _digits(text: str) -> str:
@@ -188,22 +188,6 @@ def _signed_in(stack, role: str) -> requests.Session:
     return session
 
 
-def _form_values(form, spelling: str) -> dict:
-    values = {}
-    for f in form.fields:
-        if f.kind in TYPED:
-            values[f.name] = spelling
-        elif f.kind == "select":
-            values[f.name] = next((option for option in f.options if option), "")
-        elif f.kind in ("checkbox", "radio"):
-            values[f.name] = f.value or "y"
-        else:
-            values[f.name] = f.value
-    if form.submit:
-        values[form.submit[0]] = form.submit[1]
-    return values
-
-
 def _every_form(stack, session, role: str, answers: list) -> None:
     """Each distinct form of the role's pages, once per spelling (forms are read again for a fresh token)."""
     base, seen = stack["base"], set()
@@ -218,7 +202,7 @@ def _every_form(stack, session, role: str, answers: list) -> None:
                 continue
             seen.add(form.key)
             for spelling in SPELLINGS:
-                values = _form_values(form, spelling)
+                values = form_values(form, spelling)
                 target = base + form.action
                 if form.method == "GET":
                     response = session.get(target.split("?")[0], params=values)
