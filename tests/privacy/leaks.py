@@ -8,6 +8,7 @@ detector would miss once its separators are gone is still found).
 
 import re
 import unicodedata
+import zlib
 
 from app.cards.detector import contains_card_number
 from app.cards.logmasking import url_decoded
@@ -39,7 +40,13 @@ def leaks(texts, numbers=(), secrets=()) -> list[str]:
 
 
 def _text(value) -> str:
-    return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value)
+    if not isinstance(value, bytes):
+        return str(value)
+    try:
+        value = zlib.decompress(value)  # RQ's job payloads are compressed
+    except zlib.error:
+        pass
+    return value.decode("utf-8", errors="replace")
 
 
 def redis_texts(conn) -> list[str]:

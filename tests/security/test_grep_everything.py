@@ -17,17 +17,16 @@ import os
 import re
 import shutil
 import subprocess
-import unicodedata
 import uuid
-import zlib
 from pathlib import Path
-from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 import requests
 from sqlalchemy import MetaData, create_engine, select
 
 from tests.conftest import IN_CI, PASSWORD
+from tests.privacy.leaks import digits_of, readable, redis_texts
 from tests.security.crawl import forms_of, pages_for
 from tests.security.expectations import SIGNED_IN
 from tests.security.test_bad_input import SKIPPED_ACTIONS
@@ -48,23 +47,14 @@ CARDS = {
 SPELLINGS = [spelling for spellings in CARDS.values() for spelling in spellings]
 
 
-def _digits(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKC", text) if c.isdecimal())
-
-
-def _readable(text: str) -> str:
-    """What an operator's grep reads: URL-decoded (twice: a query string may be encoded again) and NFKC."""
-    return unicodedata.normalize("NFKC", unquote_plus(unquote_plus(text)))
-
-
 def findings(units, secrets_sent) -> list[str]:
     """Each unit (where, text) that holds the digits of a card sent or a secret, as 'where: what'."""
     found = []
     for where, text in units:
-        readable = _readable(text)
-        digits = _digits(readable)
+        plain = readable(text)
+        digits = digits_of(plain)
         found += [f"{where}: card {number[:4]}…" for number in CARDS if number in digits]
-        found += [f"{where}: secret {secret[:4]}…" for secret in secrets_sent if secret in readable]
+        found += [f"{where}: secret {secret[:4]}…" for secret in secrets_sent if secret in plain or secret in text]
     return found
 
 
@@ -296,32 +286,7 @@ def _redis_units(redis: RedisServer):
 
     for db_number in range(16):
         conn = Redis.from_url(redis.url.rsplit("/", 1)[0] + f"/{db_number}")
-        for key in conn.scan_iter(count=1000):
-            kind = conn.type(key).decode()
-            if kind == "string":
-                values = [conn.get(key)]
-            elif kind == "hash":
-                values = [item for pair in conn.hgetall(key).items() for item in pair]
-            elif kind == "list":
-                values = conn.lrange(key, 0, -1)
-            elif kind == "set":
-                values = list(conn.smembers(key))
-            elif kind == "zset":
-                values = conn.zrange(key, 0, -1)
-            else:
-                values = []
-            where = f"redis {db_number} {key[:60]!r}"
-            yield where, key.decode("latin-1")
-            for value in values:
-                yield where, _redis_text(value)
-
-
-def _redis_text(value: bytes) -> str:
-    try:
-        value = zlib.decompress(value)  # RQ's job payloads
-    except zlib.error:
-        pass
-    return value.decode("utf-8", errors="replace")
+        yield from ((f"redis db {db_number}", text) for text in redis_texts(conn))
 
 
 def test_no_card_number_nor_token_anywhere_after_every_path(stack):
