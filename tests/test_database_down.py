@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from glob import glob
 from pathlib import Path
 
@@ -63,9 +64,10 @@ class OwnPostgres:
             self.running = False
 
 
-@pytest.fixture
-def stopped_postgres_app():
-    """An app whose PostgreSQL is stopped, and a client signed in as an admin before it stopped."""
+@contextmanager
+def app_on_own_postgres():
+    """(app, server): an app on a PostgreSQL of this test alone, migrated and running; removed at the end.
+    Without initdb/pg_ctl the test is skipped (a failure in CI)."""
     if not (_pg_bin("initdb") and _pg_bin("pg_ctl")):
         if IN_CI:
             pytest.fail("initdb/pg_ctl are required in CI")
@@ -77,6 +79,19 @@ def stopped_postgres_app():
         app = create_app(base_config(server.url) | {"PROPAGATE_EXCEPTIONS": False})
         with app.app_context():
             upgrade()
+        yield app, server
+        with app.app_context():
+            db.engine.dispose()  # the pooled connections die with the server
+    finally:
+        server.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def stopped_postgres_app():
+    """An app whose PostgreSQL is stopped, and a client signed in as an admin before it stopped."""
+    with app_on_own_postgres() as (app, server):
+        with app.app_context():
             from app.auth.services import create_agent
 
             create_agent("admin-panne", "admin", PASSWORD, name="Admin Panne")
@@ -87,9 +102,6 @@ def stopped_postgres_app():
         with app.app_context():
             db.engine.dispose()  # the pooled connections died with the server
         yield app, admin
-    finally:
-        server.stop()
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 def _pages(app) -> list[str]:
@@ -132,17 +144,8 @@ def test_every_page_answers_the_french_error_page_when_the_database_is_down(stop
 @pytest.fixture
 def own_postgres_app():
     """An app on a PostgreSQL of this test, running, with an admin and a counter agent signed in."""
-    if not (_pg_bin("initdb") and _pg_bin("pg_ctl")):
-        if IN_CI:
-            pytest.fail("initdb/pg_ctl are required in CI")
-        pytest.skip("initdb/pg_ctl not installed")
-    directory = Path(tempfile.mkdtemp(prefix="relais-pg-"))
-    server = OwnPostgres(directory)
-    server.start()
-    try:
-        app = create_app(base_config(server.url) | {"PROPAGATE_EXCEPTIONS": False})
+    with app_on_own_postgres() as (app, server):
         with app.app_context():
-            upgrade()
             from app.auth.services import create_agent
             from app.channels.reference import load_reference
 
@@ -155,11 +158,6 @@ def own_postgres_app():
             clients[login] = app.test_client()
             assert sign_in(clients[login], login).status_code == 302
         yield app, server, clients
-        with app.app_context():
-            db.engine.dispose()
-    finally:
-        server.stop()
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 FORMS = [  # (who, URL, form): the forms people post, searches of residents included

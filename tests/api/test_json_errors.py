@@ -1,18 +1,12 @@
 """Under /api/ every answer is JSON: unknown ids and routes 404, methods 405, database down 503 + Retry-After."""
 
-import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 
-from app import create_app
 from app.api.labels import SCOPES
 from app.api.tokens import create_token
 from app.extensions import db
-from tests.conftest import IN_CI, base_config
-from tests.test_database_down import OwnPostgres, _pg_bin
+from tests.test_database_down import app_on_own_postgres
 
 
 @pytest.mark.parametrize("url", ["/api/v1/tickets/-1", "/api/v1/tickets/37619434324", "/api/v1/tickets/abc",
@@ -43,26 +37,14 @@ def test_an_unknown_id_with_a_good_token_is_a_json_404_naming_it(client, bearer)
 @pytest.fixture
 def api_on_stopped_postgres():
     """An app on its own PostgreSQL holding a token of every scope; the server then stopped."""
-    if not (_pg_bin("initdb") and _pg_bin("pg_ctl")):
-        if IN_CI:
-            pytest.fail("initdb/pg_ctl are required in CI")
-        pytest.skip("initdb/pg_ctl not installed")
-    directory = Path(tempfile.mkdtemp(prefix="relais-pg-api-"))
-    server = OwnPostgres(directory)
-    server.start()
-    try:
-        app = create_app(base_config(server.url) | {"PROPAGATE_EXCEPTIONS": False})
+    with app_on_own_postgres() as (app, server):
         with app.app_context():
-            upgrade()
             plain = create_token("Panne", list(SCOPES), all_sites=True)[1]
             db.session.commit()
         server.stop()
         with app.app_context():
             db.engine.dispose()
         yield app, plain
-    finally:
-        server.stop()
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 def test_with_the_database_down_the_api_and_the_cti_endpoint_answer_json_503_with_retry_after(
