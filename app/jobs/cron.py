@@ -26,6 +26,7 @@ from rq.cron import CronScheduler
 from rq.exceptions import StopRequested
 
 from app.cards.logmasking import install_record_masking
+from app.jobs.queue import get_redis
 from app.jobs.schedules import PERIODIC_JOBS
 from app.timeutil import configure_console_logging, utcnow
 
@@ -89,6 +90,14 @@ def last_scheduler_heartbeat(connection) -> datetime | None:
     """The latest heartbeat of any cron scheduler (RQ's registry of schedulers), or None."""
     newest = connection.zrevrange(cron_scheduler_registry.get_registry_key(), 0, 0, withscores=True)
     return datetime.fromtimestamp(newest[0][1], tz=UTC) if newest else None
+
+
+def scheduler_heartbeat(app) -> tuple[datetime | None, bool]:
+    """(the scheduler's last heartbeat or None, whether Redis answered): for `/health` and the dashboards."""
+    try:
+        return last_scheduler_heartbeat(get_redis(app)), True
+    except (RedisError, OSError):
+        return None, False
 
 
 def import_function(path: str):

@@ -6,12 +6,10 @@ Monitoring alarms on the 503 with its French reasons: a dashboard whose facts ar
 
 import time
 
-from redis.exceptions import RedisError
 from sqlalchemy import text
 
 from app.extensions import db
-from app.jobs.cron import last_scheduler_heartbeat
-from app.jobs.queue import get_redis
+from app.jobs.cron import scheduler_heartbeat
 from app.reports.freshness import age_label, age_seconds, facts_freshness
 
 
@@ -27,14 +25,6 @@ def database_answers() -> bool:
     except Exception:  # noqa: BLE001 - any failure means unhealthy
         db.session.rollback()
         return False
-
-
-def scheduler_heartbeat(app):
-    """(heartbeat instant or None, whether Redis answered)."""
-    try:
-        return last_scheduler_heartbeat(get_redis(app)), True
-    except (RedisError, OSError):
-        return None, False
 
 
 def health_report(app) -> tuple[dict, int]:
@@ -83,12 +73,3 @@ def _starting_for(app) -> float | None:
     return elapsed if elapsed < app.config.get("HEALTH_STARTUP_GRACE", 0) else None
 
 
-def freshness_summary(app) -> dict:
-    """What the dashboard page shows: the facts' date and age, the scheduler's last heartbeat, stale or not."""
-    limit = app.config["HEALTH_MAX_AGE"]
-    facts = facts_freshness()
-    heartbeat, _redis_up = scheduler_heartbeat(app)
-    heartbeat_age = age_seconds(heartbeat)
-    return {"facts_label": facts["label"], "facts_age": age_label(facts["age_seconds"]),
-            "scheduler_age": age_label(heartbeat_age),
-            "stale": any(age is None or age > limit for age in (facts["age_seconds"], heartbeat_age))}

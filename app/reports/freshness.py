@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from app.jobs.cron import scheduler_heartbeat
 from app.reports.facts.refresh import facts_refreshed_at
 from app.timeutil import to_paris, utcnow
 
@@ -36,3 +37,14 @@ def facts_freshness() -> dict:
     """When the facts were last brought up to date, their age in seconds, and the label to show."""
     at = facts_refreshed_at()
     return {"refreshed_at": at, "age_seconds": age_seconds(at), "label": facts_label(at)}
+
+
+def freshness_summary(app) -> dict:
+    """What the dashboard page shows: the facts' date and age, the scheduler's last heartbeat, stale or not."""
+    limit = app.config["HEALTH_MAX_AGE"]
+    facts = facts_freshness()
+    heartbeat, _redis_up = scheduler_heartbeat(app)
+    heartbeat_age = age_seconds(heartbeat)
+    return {"facts_label": facts["label"], "facts_age": age_label(facts["age_seconds"]),
+            "scheduler_age": age_label(heartbeat_age),
+            "stale": any(age is None or age > limit for age in (facts["age_seconds"], heartbeat_age))}

@@ -23,9 +23,8 @@ from app.auth.guards import role_required
 from app.channels.queries import list_active_channels, list_active_sites
 from app.extensions import db
 from app.jobs.queue import redis_available
-from app.main.health import freshness_summary
 from app.reports.forms import PILOT_PERIOD, DashboardForm, last_12_months, period_presets
-from app.reports.freshness import facts_label
+from app.reports.freshness import facts_label, freshness_summary
 from app.reports.labels import heading, summary_label, table_label
 from app.reports.models import ReportRun
 from app.reports.params import ReportError, ReportParams
